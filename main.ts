@@ -1,0 +1,147 @@
+/**
+ * Entry point: read config → open store → create bot → register jobs → long polling.
+ *
+ * Sub-commands: `backup` and `restore <file> [--force]`; flags `--help`, `--version`.
+ *
+ * @module
+ */
+import { run } from "@grammyjs/runner";
+import { ConfigError, parseConfig, readEnvironment } from "./src/config.ts";
+import { openStore, StoreError } from "./src/store/mod.ts";
+import { createLogger } from "./src/log.ts";
+import { openLogFile } from "./src/log_file.ts";
+import { loadTranslator } from "./src/i18n.ts";
+import { systemClock } from "./src/clock.ts";
+import { APP_VERSION } from "./src/version.ts";
+import { createBot } from "./src/bot/mod.ts";
+import type { BotDeps } from "./src/bot/context.ts";
+import { createAlerts } from "./src/services/alerts.ts";
+import { registerCommands } from "./src/bot/commands.ts";
+import { startJobs } from "./src/jobs/mod.ts";
+import { runCli } from "./src/cli.ts";
+
+const USAGE = `Support Desk Bot ${APP_VERSION}: a self-hosted Telegram help desk.
+
+Usage:
+  main.ts                      run the bot (long polling)
+  main.ts backup               write a backup archive to DATA_DIR/backups/ and print its path
+  main.ts restore <file> [--force]
+                               restore an archive into an empty store (--force: a non-empty one)
+  main.ts --help | --version
+
+Configuration comes from the environment and from .env in the working directory
+(the real environment wins). See README.md for every variable.`;
+
+/** How long shutdown waits for updates in flight before closing the store. */
+const DRAIN_TIMEOUT_MS = 20_000;
+
+async function main(args: string[]): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.includes("--version") || args.includes("-V")) {
+    console.log(APP_VERSION);
+    return 0;
+  }
+  const command = args[0];
+  if (command !== undefined && command !== "backup" && command !== "restore") {
+    console.error(`Unknown argument '${command}'.\n\n${USAGE}`);
+    return 2;
+  }
+
+  let config;
+  try {
+    config = parseConfig(readEnvironment());
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration error: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+
+  const logFile = command === undefined ? await openLogFile(config.dataDir) : undefined;
+  const log = createLogger(config.logLevel, {
+    redact: [config.botToken],
+    sinks: logFile ? [logFile] : [],
+  });
+
+  let kv: Deno.Kv;
+  try {
+    kv = await openStore(config);
+  } catch (error) {
+    if (error instanceof StoreError) {
+      console.error(`Store error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+
+  const i18n = loadTranslator();
+  const runtime = { startedAt: Date.now(), errorCount: 0, inFlight: 0 };
+  const partial = { kv, config, clock: systemClock, log, i18n, runtime };
+
+  if (command !== undefined) {
+    try {
+      return await runCli(command, args.slice(1), partial);
+    } finally {
+      kv.close();
+    }
+  }
+
+  const alerts = createAlerts(partial);
+  const deps: BotDeps = { ...partial, alerts };
+  const bot = createBot(deps);
+  alerts.attach(bot.api);
+
+  try {
+    await bot.init();
+  } catch (error) {
+    console.error(
+      `Cannot reach the Telegram Bot API at ${config.telegramApiRoot}: ${(error as Error).message}`,
+    );
+    kv.close();
+    return 1;
+  }
+  log.info("Bot started", { username: bot.botInfo.username, version: APP_VERSION });
+  try {
+    await bot.api.deleteWebhook();
+  } catch (error) {
+    log.warn("deleteWebhook failed; long polling may conflict with a webhook", { error });
+  }
+  await registerCommands(bot.api, deps);
+
+  const jobs = startJobs(deps, bot.api);
+  const runner = run(bot);
+  await alerts.started();
+
+  const { promise: stopped, resolve: stop } = Promise.withResolvers<string>();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => stop(signal));
+  }
+  const reason = await Promise.race([
+    stopped,
+    runner.task()?.then(() => "runner ended") ?? Promise.resolve("runner ended"),
+  ]);
+  log.info("Shutting down", { reason });
+  if (runner.isRunning()) await runner.stop();
+  await jobs.stop();
+  await waitForInFlight(deps, DRAIN_TIMEOUT_MS);
+  await alerts.stopped();
+  kv.close();
+  log.info("Stopped");
+  logFile?.close();
+  return 0;
+}
+
+async function waitForInFlight(deps: BotDeps, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (deps.runtime.inFlight > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

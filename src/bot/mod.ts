@@ -1,0 +1,92 @@
+/**
+ * `createBot(config, deps)`: the one place where the middleware order is decided.
+ *
+ * dedup → per-chat sequencing → context (admin check, profile, language) →
+ * features (admin first, then users) → unhandled.
+ *
+ * @module
+ */
+import { Bot, type Transformer } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import { sequentialize } from "@grammyjs/runner";
+import { autoRetry } from "@grammyjs/auto-retry";
+import type { BotContext, BotDeps } from "./context.ts";
+import { contextMiddleware } from "./middleware/context.ts";
+import { dedupMiddleware } from "./middleware/dedup.ts";
+import { handleBotError } from "./middleware/errors.ts";
+import { idFeature } from "./features/id.ts";
+import { adminPanelFeature } from "./features/admin_panel.ts";
+import { startFeature } from "./features/start.ts";
+import { languageFeature } from "./features/language.ts";
+import { feedbackFeature } from "./features/feedback.ts";
+import { ratingFeature } from "./features/rating.ts";
+import { replyFeature } from "./features/reply.ts";
+import { ticketActionsFeature } from "./features/ticket_actions.ts";
+import { cardViewFeature } from "./features/card_view.ts";
+import { inboxFeature } from "./features/inbox.ts";
+import { statsFeature } from "./features/stats.ts";
+import { blockedFeature } from "./features/blocked.ts";
+import { settingsFeature } from "./features/settings.ts";
+import { helpFeature } from "./features/help.ts";
+import { userMessagesFeature } from "./features/user_messages.ts";
+import { unhandledFeature } from "./features/unhandled.ts";
+
+/** Options mostly for tests and benchmarks. */
+export interface CreateBotOptions {
+  /** Skips `getMe` at start (tests pass a fixed bot user). */
+  botInfo?: UserFromGetMe;
+  /** API transformers installed under auto-retry (tests install a fake Telegram here). */
+  transformers?: Transformer[];
+  /** Retries of 429 and 5xx answers; 0 turns auto-retry off. */
+  maxRetryAttempts?: number;
+}
+
+/** The key that orders updates: one chat's updates run one after another. */
+export function sequenceKey(ctx: BotContext): string | undefined {
+  return ctx.chat?.id.toString() ?? ctx.from?.id.toString();
+}
+
+/** Builds the bot with every feature, ready for `handleUpdate` or the runner. */
+export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<BotContext> {
+  const bot = new Bot<BotContext>(deps.config.botToken, {
+    botInfo: options.botInfo,
+    client: { apiRoot: deps.config.telegramApiRoot },
+  });
+  if (options.transformers?.length) bot.api.config.use(...options.transformers);
+  const retries = options.maxRetryAttempts ?? 5;
+  if (retries > 0) {
+    bot.api.config.use(autoRetry({ maxRetryAttempts: retries, maxDelaySeconds: 120 }));
+  }
+
+  bot.use(async (_ctx, next) => {
+    deps.runtime.inFlight++;
+    try {
+      await next();
+    } finally {
+      deps.runtime.inFlight--;
+    }
+  });
+  bot.use(dedupMiddleware(deps));
+  bot.use(sequentialize(sequenceKey));
+  bot.use(contextMiddleware(deps));
+
+  bot.use(idFeature);
+  bot.use(adminPanelFeature);
+  bot.use(startFeature);
+  bot.use(languageFeature);
+  bot.use(feedbackFeature);
+  bot.use(ratingFeature);
+  bot.use(replyFeature);
+  bot.use(ticketActionsFeature);
+  bot.use(cardViewFeature);
+  bot.use(inboxFeature);
+  bot.use(statsFeature);
+  bot.use(blockedFeature);
+  bot.use(settingsFeature);
+  bot.use(helpFeature);
+  bot.use(userMessagesFeature);
+  bot.use(unhandledFeature);
+
+  bot.catch((error) => handleBotError(error, deps));
+  return bot;
+}

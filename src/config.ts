@@ -1,0 +1,324 @@
+/**
+ * Configuration: every environment variable parsed and validated once, at start.
+ *
+ * The variables are those of the seed bot's `.env` guide plus TELEGRAM_API_ROOT,
+ * DATA_DIR, KV_URL, LOG_LEVEL, BACKUP_TIME and BACKUP_KEEP. A variable set to an
+ * empty string counts as unset. A bad value throws {@link ConfigError}, whose
+ * message names the variable, quotes the value and states the expected form.
+ *
+ * @module
+ */
+import { parseEnv } from "node:util";
+
+/** The locales the bot speaks. */
+export const LOCALES = ["en", "ru"] as const;
+/** One of {@link LOCALES}. */
+export type Locale = typeof LOCALES[number];
+
+/** Log levels, from the most verbose. */
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+/** One of {@link LOG_LEVELS}. */
+export type LogLevel = typeof LOG_LEVELS[number];
+
+/** The validated configuration. */
+export interface Config {
+  botToken: string;
+  adminIds: number[];
+  defaultLocale: Locale;
+  alertChatId?: number;
+  alertTopicId?: number;
+  /** Start-up alert text; undefined means the localized default. */
+  startAlert?: string;
+  /** Shutdown alert text; undefined means the localized default. */
+  shutdownAlert?: string;
+  timezone: string;
+  /** 0 turns auto-close off. */
+  autoCloseAfterHours: number;
+  backupEnabled: boolean;
+  backupFullProject: boolean;
+  backupSendToTelegram: boolean;
+  backupMaxSizeMb: number;
+  /** Local time of the daily backup, in {@link Config.timezone}. */
+  backupTime: { hour: number; minute: number };
+  backupKeep: number;
+  feedbackCooldownEnabled: boolean;
+  feedbackCooldownHours: number;
+  askMinLength: number;
+  errorAlertsEnabled: boolean;
+  errorAlertThrottleSec: number;
+  telegramApiRoot: string;
+  dataDir: string;
+  kvUrl?: string;
+  logLevel: LogLevel;
+}
+
+/** A missing or malformed variable. The message is meant for the self-hoster. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly value: string | undefined,
+    readonly expected: string,
+  ) {
+    super(
+      value === undefined
+        ? `Missing '${variable}': expected ${expected}.`
+        : `Cannot parse '${variable}': expected ${expected}, got '${value}'.`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads a variable; an empty or blank string counts as unset. */
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function required(env: Env, name: string, expected: string): string {
+  const value = read(env, name);
+  if (value === undefined) throw new ConfigError(name, undefined, expected);
+  return value;
+}
+
+const INTEGER = /^-?\d+$/;
+const DECIMAL = /^\d+(\.\d+)?$/;
+
+function integer(env: Env, name: string, options: { min?: number; fallback?: number }) {
+  const value = read(env, name);
+  const min = options.min ?? Number.MIN_SAFE_INTEGER;
+  const expected = min === 0
+    ? "a whole number, 0 or more"
+    : min === 1
+    ? "a whole number, 1 or more"
+    : "a whole number";
+  if (value === undefined) {
+    if (options.fallback === undefined) throw new ConfigError(name, undefined, expected);
+    return options.fallback;
+  }
+  const parsed = Number(value);
+  if (!INTEGER.test(value) || !Number.isSafeInteger(parsed) || parsed < min) {
+    throw new ConfigError(name, value, expected);
+  }
+  return parsed;
+}
+
+function optionalChatId(env: Env, name: string, expected: string): number | undefined {
+  const value = read(env, name);
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!INTEGER.test(value) || !Number.isSafeInteger(parsed) || parsed === 0) {
+    throw new ConfigError(name, value, expected);
+  }
+  return parsed;
+}
+
+function hours(env: Env, name: string, fallback: number, allowZero: boolean): number {
+  const value = read(env, name);
+  const expected = allowZero
+    ? "a number of hours, decimals allowed (e.g. 24 or 0.5; 0 turns it off)"
+    : "a positive number of hours, decimals allowed (e.g. 24 or 0.5)";
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!DECIMAL.test(value) || !Number.isFinite(parsed) || (!allowZero && parsed === 0)) {
+    throw new ConfigError(name, value, expected);
+  }
+  return parsed;
+}
+
+const TRUE = new Set(["true", "1", "yes", "on"]);
+const FALSE = new Set(["false", "0", "no", "off"]);
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  const lower = value.toLowerCase();
+  if (TRUE.has(lower)) return true;
+  if (FALSE.has(lower)) return false;
+  throw new ConfigError(name, value, "true or false");
+}
+
+function isTimezone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function url(env: Env, name: string, fallback?: string): string | undefined {
+  const value = read(env, name) ?? fallback;
+  if (value === undefined) return undefined;
+  try {
+    const parsed = new URL(value);
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error();
+  } catch {
+    throw new ConfigError(name, value, "an http:// or https:// URL");
+  }
+  return value.replace(/\/+$/, "");
+}
+
+/**
+ * Validates an environment into a {@link Config}.
+ *
+ * @example
+ * ```ts
+ * const config = parseConfig({ BOT_TOKEN: "123:abc", ADMIN_ID: "42,43" });
+ * config.adminIds; // [42, 43]
+ * ```
+ * @throws {ConfigError} on the first missing or malformed variable.
+ */
+export function parseConfig(env: Env): Config {
+  const botToken = required(env, "BOT_TOKEN", "the token from @BotFather, like 123456:ABC-def");
+  // Telegram tokens are `<bot id>:<secret>`; we only refuse what cannot be put in a URL path.
+  if (/[\s/?#]/.test(botToken)) {
+    throw new ConfigError(
+      "BOT_TOKEN",
+      "<hidden>",
+      "the token from @BotFather, like 123456:ABC-def, without spaces or slashes",
+    );
+  }
+
+  const adminExpected = "comma-separated Telegram user ids, like 123456789,987654321";
+  const adminRaw = required(env, "ADMIN_ID", adminExpected);
+  const adminIds = adminRaw.split(",").map((part) => part.trim());
+  if (
+    adminIds.some((id) => !/^\d+$/.test(id) || Number(id) <= 0 || !Number.isSafeInteger(Number(id)))
+  ) {
+    throw new ConfigError("ADMIN_ID", adminRaw, adminExpected);
+  }
+
+  const locale = read(env, "DEFAULT_LOCALE")?.toLowerCase() ?? "en";
+  if (!(LOCALES as readonly string[]).includes(locale)) {
+    throw new ConfigError("DEFAULT_LOCALE", read(env, "DEFAULT_LOCALE"), "ru or en");
+  }
+
+  const timezone = read(env, "TIMEZONE") ?? "UTC";
+  if (!isTimezone(timezone)) {
+    throw new ConfigError(
+      "TIMEZONE",
+      timezone,
+      "an IANA time zone name, like Europe/Moscow or UTC",
+    );
+  }
+
+  const backupTimeRaw = read(env, "BACKUP_TIME") ?? "03:00";
+  const backupMatch = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(backupTimeRaw);
+  if (!backupMatch) {
+    throw new ConfigError("BACKUP_TIME", backupTimeRaw, "a time of day HH:MM, like 03:00");
+  }
+
+  const maxSizeRaw = read(env, "BACKUP_MAX_SIZE_MB");
+  const backupMaxSizeMb = maxSizeRaw === undefined ? 50 : Number(maxSizeRaw);
+  if (maxSizeRaw !== undefined && (!DECIMAL.test(maxSizeRaw) || backupMaxSizeMb <= 0)) {
+    throw new ConfigError(
+      "BACKUP_MAX_SIZE_MB",
+      maxSizeRaw,
+      "a positive number of megabytes, like 50",
+    );
+  }
+
+  const logLevel = read(env, "LOG_LEVEL")?.toLowerCase() ?? "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError("LOG_LEVEL", read(env, "LOG_LEVEL"), "one of debug, info, warn, error");
+  }
+
+  const alertChatId = optionalChatId(
+    env,
+    "ALERT_CHAT_ID",
+    "a Telegram chat id, like -1001234567890 (send /id in the group)",
+  );
+  const alertTopicId = optionalChatId(
+    env,
+    "ALERT_TOPIC_ID",
+    "a forum topic id, a positive whole number",
+  );
+  if (alertTopicId !== undefined && alertTopicId < 0) {
+    throw new ConfigError(
+      "ALERT_TOPIC_ID",
+      String(alertTopicId),
+      "a forum topic id, a positive whole number",
+    );
+  }
+
+  return {
+    botToken,
+    adminIds: [...new Set(adminIds.map(Number))],
+    defaultLocale: locale as Locale,
+    alertChatId,
+    alertTopicId,
+    startAlert: read(env, "START_ALERT"),
+    shutdownAlert: read(env, "SHUTDOWN_ALERT"),
+    timezone,
+    autoCloseAfterHours: hours(env, "AUTO_CLOSE_AFTER_HOURS", 24, true),
+    backupEnabled: boolean(env, "BACKUP_ENABLED", false),
+    backupFullProject: boolean(env, "BACKUP_FULL_PROJECT", false),
+    backupSendToTelegram: boolean(env, "BACKUP_SEND_TO_TELEGRAM", false),
+    backupMaxSizeMb,
+    backupTime: { hour: Number(backupMatch[1]), minute: Number(backupMatch[2]) },
+    backupKeep: integer(env, "BACKUP_KEEP", { min: 1, fallback: 7 }),
+    feedbackCooldownEnabled: boolean(env, "FEEDBACK_COOLDOWN_ENABLED", false),
+    feedbackCooldownHours: hours(env, "FEEDBACK_COOLDOWN_HOURS", 24, true),
+    askMinLength: integer(env, "ASK_MIN_LENGTH", { min: 0, fallback: 10 }),
+    errorAlertsEnabled: boolean(env, "ERROR_ALERTS_ENABLED", false),
+    errorAlertThrottleSec: integer(env, "ERROR_ALERT_THROTTLE_SEC", { min: 0, fallback: 300 }),
+    telegramApiRoot: url(env, "TELEGRAM_API_ROOT", "https://api.telegram.org")!,
+    dataDir: read(env, "DATA_DIR") ?? "./bot_data",
+    kvUrl: url(env, "KV_URL"),
+    logLevel: logLevel as LogLevel,
+  };
+}
+
+/**
+ * Reads `.env` from the working directory when present, without overriding the
+ * real environment (Deno's `process.loadEnvFile` would override it), and returns
+ * the merged variables.
+ */
+export function readEnvironment(envFile = ".env"): Env {
+  const merged: Env = {};
+  try {
+    Object.assign(merged, parseEnv(Deno.readTextFileSync(envFile)));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return { ...merged, ...Deno.env.toObject() };
+}
+
+/** The configuration as shown to admins and written into full backups: secrets redacted. */
+export function redactedConfig(config: Config): Record<string, string> {
+  const shown: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (value === undefined) continue;
+    shown[key] = key === "botToken"
+      ? redactToken(config.botToken)
+      : key === "kvUrl"
+      ? redactUrl(String(value))
+      : key === "backupTime"
+      ? `${String(config.backupTime.hour).padStart(2, "0")}:${
+        String(config.backupTime.minute).padStart(2, "0")
+      }`
+      : Array.isArray(value)
+      ? value.join(",")
+      : String(value);
+  }
+  return shown;
+}
+
+function redactToken(token: string): string {
+  const id = token.split(":")[0];
+  return `${/^\d+$/.test(id) ? id : "***"}:***`;
+}
+
+function redactUrl(value: string): string {
+  try {
+    const parsed = new URL(value);
+    if (parsed.password) parsed.password = "***";
+    if (parsed.username) parsed.username = "***";
+    for (const key of [...parsed.searchParams.keys()]) parsed.searchParams.set(key, "***");
+    return parsed.toString();
+  } catch {
+    return "***";
+  }
+}

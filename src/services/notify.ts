@@ -1,0 +1,48 @@
+/**
+ * Messages to every admin, each in the admin's own language.
+ *
+ * @module
+ */
+import type { Api } from "grammy";
+import type { Locale } from "../config.ts";
+import type { BotDeps } from "../bot/context.ts";
+import { getUser } from "../store/users.ts";
+import type { MessageRef } from "../store/tickets.ts";
+
+/** A message rendered for one language. */
+export interface Rendered {
+  text: string;
+  other?: Parameters<Api["sendMessage"]>[2];
+}
+
+/** The language an admin reads: their stored choice, else DEFAULT_LOCALE. */
+export async function adminLocale(deps: Pick<BotDeps, "kv" | "config">, adminId: number) {
+  return (await getUser(deps.kv, adminId))?.locale ?? deps.config.defaultLocale;
+}
+
+/**
+ * Sends `render(locale)` as HTML to every admin. A failure for one admin (the
+ * admin never started the bot, or blocked it) is logged and does not stop the others.
+ * Returns where the messages landed.
+ */
+export async function notifyAdmins(
+  api: Api,
+  deps: Pick<BotDeps, "kv" | "config" | "log">,
+  render: (locale: Locale, adminId: number) => Rendered,
+): Promise<MessageRef[]> {
+  const sent = await Promise.all(deps.config.adminIds.map(async (adminId) => {
+    try {
+      const rendered = render(await adminLocale(deps, adminId), adminId);
+      const message = await api.sendMessage(adminId, rendered.text, {
+        parse_mode: "HTML",
+        link_preview_options: { is_disabled: true },
+        ...rendered.other,
+      });
+      return { chatId: adminId, messageIds: [message.message_id] };
+    } catch (error) {
+      deps.log.warn("Could not notify an admin", { adminId, error });
+      return null;
+    }
+  }));
+  return sent.filter((ref): ref is MessageRef => ref !== null);
+}

@@ -1,0 +1,125 @@
+/**
+ * Every Deno KV key of the bot, built here and nowhere else.
+ *
+ * Key schema (times are epoch milliseconds, ids are numbers):
+ *
+ * | key                                         | value                  | written with                 |
+ * |---------------------------------------------|------------------------|------------------------------|
+ * | ["user", userId]                            | UserRecord             | users.ts                     |
+ * | ["blocked", userId]                         | BlockedRecord          | same atomic as the user      |
+ * | ["ticket_seq"]                              | Deno.KvU64 (last id)   | same atomic as a new ticket  |
+ * | ["ticket", ticketId]                        | TicketRecord           | tickets.ts                   |
+ * | ["open_ticket", userId]                     | ticketId               | same atomic as the ticket    |
+ * | ["inbox", rank, sortTime, ticketId]         | null                   | same atomic as the ticket    |
+ * | ["autoclose_due", dueAt, ticketId]          | null                   | same atomic as the ticket    |
+ * | ["user_ticket", userId, ticketId]           | null                   | same atomic as a new ticket  |
+ * | ["ticket_message", ticketId, seq]           | TicketMessage          | same atomic as the ticket    |
+ * | ["copy", chatId, messageId]                 | CopyLink               | same atomic as the message   |
+ * | ["first_response", day, ms, ticketId]       | null                   | same atomic as the ticket    |
+ * | ["rating", ticketId]                        | RatingRecord           | ratings.ts                   |
+ * | ["feedback", at, userId]                    | FeedbackRecord         | feedback.ts                  |
+ * | ["stat", name]                              | Deno.KvU64             | sums beside each record      |
+ * | ["stat_day", "YYYY-MM-DD", name]            | Deno.KvU64             | sums beside each record      |
+ * | ["reply_mode", adminId]                     | ReplyMode              | reply_modes.ts               |
+ * | ["pending", userId]                         | PendingInput           | pending.ts                   |
+ * | ["update_seen", updateId]                   | true (expires)         | dedup middleware             |
+ * | ["meta", name]                              | operations state       | meta.ts                      |
+ *
+ * Inbox rank 0 holds tickets where the user waits for support (sortTime = when
+ * the user started waiting, oldest first); rank 1 holds the rest (sortTime = last
+ * activity). Days in ["stat_day"] and ["first_response"] are UTC dates.
+ *
+ * @module
+ */
+
+/** The first part of every key, for tools that walk the store. */
+export const PREFIXES = [
+  "user",
+  "blocked",
+  "ticket_seq",
+  "ticket",
+  "open_ticket",
+  "inbox",
+  "autoclose_due",
+  "user_ticket",
+  "ticket_message",
+  "copy",
+  "first_response",
+  "rating",
+  "feedback",
+  "stat",
+  "stat_day",
+  "reply_mode",
+  "pending",
+  "update_seen",
+  "meta",
+] as const;
+
+/** Inbox ranks: the user is waiting for support, or anything else. */
+export const INBOX_RANK = { userWaiting: 0, other: 1 } as const;
+
+/** Key builders, one per record kind. */
+export const keys = {
+  user: (userId: number) => ["user", userId] as const,
+  users: () => ["user"] as const,
+  blocked: (userId: number) => ["blocked", userId] as const,
+  blockedAll: () => ["blocked"] as const,
+  ticketSeq: () => ["ticket_seq"] as const,
+  ticket: (ticketId: number) => ["ticket", ticketId] as const,
+  tickets: () => ["ticket"] as const,
+  openTicket: (userId: number) => ["open_ticket", userId] as const,
+  inbox: (rank: number, sortTime: number, ticketId: number) =>
+    ["inbox", rank, sortTime, ticketId] as const,
+  inboxAll: () => ["inbox"] as const,
+  autoCloseDue: (dueAt: number, ticketId: number) => ["autoclose_due", dueAt, ticketId] as const,
+  autoCloseDueAll: () => ["autoclose_due"] as const,
+  userTicket: (userId: number, ticketId: number) => ["user_ticket", userId, ticketId] as const,
+  userTickets: (userId: number) => ["user_ticket", userId] as const,
+  ticketMessage: (ticketId: number, seq: number) => ["ticket_message", ticketId, seq] as const,
+  ticketMessages: (ticketId: number) => ["ticket_message", ticketId] as const,
+  copy: (chatId: number, messageId: number) => ["copy", chatId, messageId] as const,
+  firstResponse: (day: string, ms: number, ticketId: number) =>
+    ["first_response", day, ms, ticketId] as const,
+  firstResponsesOfDay: (day: string) => ["first_response", day] as const,
+  rating: (ticketId: number) => ["rating", ticketId] as const,
+  ratings: () => ["rating"] as const,
+  feedback: (at: number, userId: number) => ["feedback", at, userId] as const,
+  feedbackAll: () => ["feedback"] as const,
+  stat: (name: StatName) => ["stat", name] as const,
+  statDay: (day: string, name: DayStatName) => ["stat_day", day, name] as const,
+  replyMode: (adminId: number) => ["reply_mode", adminId] as const,
+  pending: (userId: number) => ["pending", userId] as const,
+  updateSeen: (updateId: number) => ["update_seen", updateId] as const,
+  meta: (name: MetaName) => ["meta", name] as const,
+};
+
+/** Running totals kept as `Deno.KvU64` sums. */
+export type StatName =
+  | "users"
+  | "tickets_total"
+  | "tickets_new"
+  | "tickets_in_progress"
+  | "tickets_closed"
+  | "tickets_autoclose_waiting"
+  | "ratings_count"
+  | "ratings_sum"
+  | "rating_1"
+  | "rating_2"
+  | "rating_3"
+  | "feedback_count"
+  | "blocked";
+
+/** Per-day totals (UTC day) for the last-30-days statistics. */
+export type DayStatName =
+  | "created"
+  | "closed"
+  | "ratings_count"
+  | "ratings_sum";
+
+/** Operations state shown on the Debug screen. */
+export type MetaName = "last_backup" | "last_autoclose" | "opened_at";
+
+/** The UTC day of an epoch-millisecond time, as `YYYY-MM-DD`. */
+export function dayOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}

@@ -1,0 +1,42 @@
+/**
+ * Operations state shown on the Debug screen: the last backup and the last
+ * auto-close run. Written by jobs, read by the admin panel.
+ *
+ * @module
+ */
+import { keys } from "./keys.ts";
+
+/** The last backup: when, and how it went. */
+export interface BackupMeta {
+  at: number;
+  ok: boolean;
+  path?: string;
+  bytes?: number;
+  error?: string;
+}
+
+/** The last auto-close sweep: when, and how many tickets it closed. */
+export interface AutoCloseMeta {
+  at: number;
+  closed: number;
+}
+
+/** Records the last backup. */
+export async function setLastBackup(kv: Deno.Kv, meta: BackupMeta): Promise<void> {
+  await kv.set(keys.meta("last_backup"), meta);
+}
+
+/** Reads the last backup. */
+export async function getLastBackup(kv: Deno.Kv): Promise<BackupMeta | null> {
+  return (await kv.get<BackupMeta>(keys.meta("last_backup"))).value;
+}
+
+/** Records the last auto-close sweep. */
+export async function setLastAutoClose(kv: Deno.Kv, meta: AutoCloseMeta): Promise<void> {
+  await kv.set(keys.meta("last_autoclose"), meta);
+}
+
+/** Reads the last auto-close sweep. */
+export async function getLastAutoClose(kv: Deno.Kv): Promise<AutoCloseMeta | null> {
+  return (await kv.get<AutoCloseMeta>(keys.meta("last_autoclose"))).value;
+}

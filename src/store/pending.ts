@@ -1,0 +1,31 @@
+/**
+ * What the bot expects next from a user: the description of a question after
+ * "Ask a question", or a feedback text after "Send feedback".
+ *
+ * @module
+ */
+import { keys } from "./keys.ts";
+
+/** An input the bot is waiting for. */
+export interface PendingInput {
+  kind: "ask" | "feedback";
+  since: number;
+}
+
+/** Pending inputs are forgotten after a day, so a stale one cannot surprise a user. */
+const PENDING_TTL_MS = 86_400_000;
+
+/** Remembers what the user is expected to send next. */
+export async function setPending(kv: Deno.Kv, userId: number, input: PendingInput): Promise<void> {
+  await kv.set(keys.pending(userId), input, { expireIn: PENDING_TTL_MS });
+}
+
+/** What the user is expected to send, if anything. */
+export async function getPending(kv: Deno.Kv, userId: number): Promise<PendingInput | null> {
+  return (await kv.get<PendingInput>(keys.pending(userId))).value;
+}
+
+/** Forgets the pending input. */
+export async function clearPending(kv: Deno.Kv, userId: number): Promise<void> {
+  await kv.delete(keys.pending(userId));
+}

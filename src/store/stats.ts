@@ -1,0 +1,107 @@
+/**
+ * Statistics read from counters and indexes. The cost follows the number of
+ * counters and the last 30 days' volume, never the whole history.
+ *
+ * @module
+ */
+import { dayOf, keys, type StatName } from "./keys.ts";
+import { counterValue } from "./counters.ts";
+
+/** The statistics screen's figures. */
+export interface Stats {
+  users: number;
+  ticketsTotal: number;
+  ticketsNew: number;
+  ticketsInProgress: number;
+  ticketsClosed: number;
+  autoCloseWaiting: number;
+  blocked: number;
+  ratingsCount: number;
+  ratingsAverage: number | null;
+  ratingDistribution: { 1: number; 2: number; 3: number };
+  feedbackCount: number;
+  last30Days: {
+    created: number;
+    closed: number;
+    ratingsAverage: number | null;
+    /** Median time from creation to the first support reply, in milliseconds. */
+    medianFirstResponseMs: number | null;
+  };
+}
+
+const TOTALS: StatName[] = [
+  "users",
+  "tickets_total",
+  "tickets_new",
+  "tickets_in_progress",
+  "tickets_closed",
+  "tickets_autoclose_waiting",
+  "blocked",
+  "ratings_count",
+  "ratings_sum",
+  "rating_1",
+  "rating_2",
+  "rating_3",
+  "feedback_count",
+];
+
+const DAY_MS = 86_400_000;
+
+/** Reads the statistics as of `now`. */
+export async function readStats(kv: Deno.Kv, now: number): Promise<Stats> {
+  const totals = new Map<StatName, number>();
+  for (let i = 0; i < TOTALS.length; i += 10) {
+    const names = TOTALS.slice(i, i + 10);
+    const entries = await kv.getMany<Deno.KvU64[]>(names.map((name) => keys.stat(name)));
+    entries.forEach((entry, index) => totals.set(names[index], counterValue(entry.value)));
+  }
+  const total = (name: StatName) => totals.get(name) ?? 0;
+
+  // The last 30 days, today included.
+  const firstDay = dayOf(now - 29 * DAY_MS);
+  const window = { created: 0, closed: 0, ratings_count: 0, ratings_sum: 0 };
+  for await (
+    const entry of kv.list<Deno.KvU64>({
+      start: ["stat_day", firstDay],
+      end: ["stat_day", "\uffff"],
+    })
+  ) {
+    const name = entry.key[2] as keyof typeof window;
+    if (name in window) window[name] += counterValue(entry.value);
+  }
+  const responseTimes: number[] = [];
+  for await (
+    const entry of kv.list({
+      start: ["first_response", firstDay],
+      end: ["first_response", "\uffff"],
+    })
+  ) responseTimes.push(entry.key[2] as number);
+
+  const ratingsCount = total("ratings_count");
+  return {
+    users: total("users"),
+    ticketsTotal: total("tickets_total"),
+    ticketsNew: total("tickets_new"),
+    ticketsInProgress: total("tickets_in_progress"),
+    ticketsClosed: total("tickets_closed"),
+    autoCloseWaiting: total("tickets_autoclose_waiting"),
+    blocked: total("blocked"),
+    ratingsCount,
+    ratingsAverage: ratingsCount ? total("ratings_sum") / ratingsCount : null,
+    ratingDistribution: { 1: total("rating_1"), 2: total("rating_2"), 3: total("rating_3") },
+    feedbackCount: total("feedback_count"),
+    last30Days: {
+      created: window.created,
+      closed: window.closed,
+      ratingsAverage: window.ratings_count ? window.ratings_sum / window.ratings_count : null,
+      medianFirstResponseMs: median(responseTimes),
+    },
+  };
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = values.toSorted((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}

@@ -1,0 +1,360 @@
+/**
+ * Ticket repository: tickets, their messages and every index that points at them.
+ *
+ * All index maintenance happens in {@link commitTicket}, in the same atomic
+ * operation as the ticket record, so an index never disagrees with its record.
+ * A failed version check is retried with fresh data, never thrown.
+ *
+ * @module
+ */
+import { dayOf, keys } from "./keys.ts";
+import { decrement, increment } from "./counters.ts";
+import { inboxPosition, openTicket, type Ticket, type TicketStatus } from "../domain/ticket.ts";
+
+/** What a stored message is. "edit" records a later edit of an earlier message. */
+export type MessageKind =
+  | "text"
+  | "photo"
+  | "video"
+  | "document"
+  | "voice"
+  | "audio"
+  | "animation"
+  | "sticker"
+  | "video_note"
+  | "album"
+  | "edit"
+  | "other";
+
+/** A place where a message of a ticket lives in Telegram. */
+export interface MessageRef {
+  chatId: number;
+  messageIds: number[];
+}
+
+/** One message of a ticket, under ["ticket_message", ticketId, seq]. */
+export interface TicketMessage {
+  ticketId: number;
+  seq: number;
+  /** "in": from the user; "out": from support. */
+  direction: "in" | "out";
+  kind: MessageKind;
+  /** Text or caption, shortened so the record stays far below the 64 KiB value limit. */
+  text?: string;
+  at: number;
+  /** The user's id for "in", the admin's id for "out". */
+  authorId: number;
+  /** The original message(s) in the sender's chat. */
+  source: MessageRef;
+  /** Copies the bot delivered (admin chats for "in", the user's chat for "out"). */
+  copies: MessageRef[];
+}
+
+/** What a delivered copy or an original message points back to, under ["copy", chat, id]. */
+export interface CopyLink {
+  ticketId: number;
+  seq: number;
+}
+
+/** The content of a new message, before it gets its sequence number. */
+export type NewMessage = Omit<TicketMessage, "ticketId" | "seq" | "copies">;
+
+/** The longest text kept in a message record. */
+export const STORED_TEXT_LIMIT = 8_000;
+
+const MAX_ATTEMPTS = 100;
+
+/** Reads one ticket. */
+export async function getTicket(kv: Deno.Kv, ticketId: number): Promise<Ticket | null> {
+  return (await kv.get<Ticket>(keys.ticket(ticketId))).value;
+}
+
+/** Reads several tickets in as few round trips as Deno KV allows (10 keys each). */
+export async function getTickets(kv: Deno.Kv, ticketIds: number[]): Promise<Ticket[]> {
+  const found: Ticket[] = [];
+  for (let i = 0; i < ticketIds.length; i += 10) {
+    const batch = await kv.getMany<Ticket[]>(ticketIds.slice(i, i + 10).map(keys.ticket));
+    for (const entry of batch) if (entry.value) found.push(entry.value);
+  }
+  return found;
+}
+
+/** The open ticket of a user, if any. */
+export async function getOpenTicket(kv: Deno.Kv, userId: number): Promise<Ticket | null> {
+  const open = await kv.get<number>(keys.openTicket(userId));
+  return open.value === null ? null : await getTicket(kv, open.value);
+}
+
+/** The ticket a message in an admin or user chat belongs to (a delivered copy or an original). */
+export async function findByCopy(
+  kv: Deno.Kv,
+  chatId: number,
+  messageId: number,
+): Promise<CopyLink | null> {
+  return (await kv.get<CopyLink>(keys.copy(chatId, messageId))).value;
+}
+
+function shorten(message: NewMessage): NewMessage {
+  return message.text && message.text.length > STORED_TEXT_LIMIT
+    ? { ...message, text: message.text.slice(0, STORED_TEXT_LIMIT) + "…" }
+    : message;
+}
+
+function linkSource(op: Deno.AtomicOperation, message: TicketMessage): void {
+  for (const id of message.source.messageIds) {
+    op.set(keys.copy(message.source.chatId, id), { ticketId: message.ticketId, seq: message.seq });
+  }
+}
+
+/** Result of {@link addUserMessage}: the ticket after the message and whether it was created. */
+export interface UserMessageResult {
+  ticket: Ticket;
+  message: TicketMessage;
+  created: boolean;
+}
+
+/**
+ * Stores a user's message: in the user's open ticket when there is one, else in a
+ * new ticket whose id is the next consecutive integer. Safe under concurrency:
+ * the sequence and the open-ticket index are version-checked together.
+ */
+export async function addUserMessage(
+  kv: Deno.Kv,
+  userId: number,
+  content: NewMessage,
+  transform: { onExisting: (ticket: Ticket) => Ticket },
+): Promise<UserMessageResult> {
+  const stored = shorten(content);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const [seqEntry, openEntry] = await kv.getMany<[Deno.KvU64, number]>([
+      keys.ticketSeq(),
+      keys.openTicket(userId),
+    ]);
+    if (openEntry.value !== null) {
+      const ticketEntry = await kv.get<Ticket>(keys.ticket(openEntry.value));
+      if (ticketEntry.value && ticketEntry.value.status !== "closed") {
+        const after = transform.onExisting(ticketEntry.value);
+        const message: TicketMessage = {
+          ...stored,
+          ticketId: after.id,
+          seq: after.messageCount,
+          copies: [],
+        };
+        const op = kv.atomic().check(openEntry);
+        const ok = await commitTicket(kv, ticketEntry, after, op, (op) => {
+          op.set(keys.ticketMessage(after.id, message.seq), message);
+          linkSource(op, message);
+        });
+        if (ok) return { ticket: after, message, created: false };
+        continue;
+      }
+    }
+    const id = Number(seqEntry.value?.value ?? 0n) + 1;
+    const ticket = openTicket(id, userId, stored.at);
+    const message: TicketMessage = { ...stored, ticketId: id, seq: 1, copies: [] };
+    const op = kv.atomic()
+      .check(seqEntry)
+      .check(openEntry)
+      .check({ key: keys.ticket(id), versionstamp: null })
+      .set(keys.ticketSeq(), new Deno.KvU64(BigInt(id)))
+      .set(keys.userTicket(userId, id), null)
+      .set(keys.ticketMessage(id, 1), message);
+    linkSource(op, message);
+    increment(op, keys.stat("tickets_total"));
+    increment(op, keys.statDay(dayOf(stored.at), "created"));
+    const ok = await commitTicket(kv, null, ticket, op);
+    if (ok) return { ticket, message, created: true };
+  }
+  throw new Error(`Could not store a message of user ${userId}: too much contention`);
+}
+
+/**
+ * Writes `after` in place of `before` (null for a new ticket) with every index
+ * and counter that follows from the change, plus `extra` mutations, in one
+ * atomic operation. Returns false when `before` changed meanwhile.
+ */
+export async function commitTicket(
+  _kv: Deno.Kv,
+  before: Deno.KvEntryMaybe<Ticket> | null,
+  after: Ticket,
+  op: Deno.AtomicOperation,
+  extra?: (op: Deno.AtomicOperation) => void,
+): Promise<boolean> {
+  const old = before?.value ?? null;
+  if (before) op.check(before);
+  op.set(keys.ticket(after.id), after);
+
+  const oldInbox = old ? inboxPosition(old) : undefined;
+  const newInbox = inboxPosition(after);
+  if (oldInbox && (oldInbox.rank !== newInbox?.rank || oldInbox.sortTime !== newInbox.sortTime)) {
+    op.delete(keys.inbox(oldInbox.rank, oldInbox.sortTime, after.id));
+  }
+  if (newInbox) op.set(keys.inbox(newInbox.rank, newInbox.sortTime, after.id), null);
+
+  if (old?.autoCloseAt !== undefined && old.autoCloseAt !== after.autoCloseAt) {
+    op.delete(keys.autoCloseDue(old.autoCloseAt, after.id));
+  }
+  if (after.autoCloseAt !== undefined) op.set(keys.autoCloseDue(after.autoCloseAt, after.id), null);
+  if ((old?.autoCloseAt !== undefined) !== (after.autoCloseAt !== undefined)) {
+    (after.autoCloseAt !== undefined ? increment : decrement)(
+      op,
+      keys.stat("tickets_autoclose_waiting"),
+    );
+  }
+
+  if (old?.status !== after.status) {
+    if (old) decrement(op, keys.stat(statusStat(old.status)));
+    increment(op, keys.stat(statusStat(after.status)));
+  }
+  if (after.status === "closed" && old?.status !== "closed") {
+    op.delete(keys.openTicket(after.userId));
+    increment(op, keys.statDay(dayOf(after.closedAt ?? after.lastActivityAt), "closed"));
+  } else if (!old) {
+    op.set(keys.openTicket(after.userId), after.id);
+  }
+
+  if (after.firstResponseAt !== undefined && old?.firstResponseAt === undefined) {
+    op.set(
+      keys.firstResponse(
+        dayOf(after.firstResponseAt),
+        after.firstResponseAt - after.createdAt,
+        after.id,
+      ),
+      null,
+    );
+  }
+  extra?.(op);
+  return (await op.commit()).ok;
+}
+
+function statusStat(status: TicketStatus) {
+  return status === "new"
+    ? "tickets_new"
+    : status === "in_progress"
+    ? "tickets_in_progress"
+    : "tickets_closed";
+}
+
+/**
+ * Applies `change` to a ticket and commits it with its indexes, retrying on
+ * concurrent changes. `change` returns null to leave the ticket as it is.
+ * Returns the ticket before and after, or null when the ticket does not exist
+ * or `change` declined.
+ */
+export async function updateTicket(
+  kv: Deno.Kv,
+  ticketId: number,
+  change: (ticket: Ticket) => Ticket | null,
+  extra?: (op: Deno.AtomicOperation, after: Ticket, before: Ticket) => void,
+): Promise<{ before: Ticket; after: Ticket } | null> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const entry = await kv.get<Ticket>(keys.ticket(ticketId));
+    if (!entry.value) return null;
+    const after = change(entry.value);
+    if (after === null) return null;
+    const before = entry.value;
+    const ok = await commitTicket(
+      kv,
+      entry,
+      after,
+      kv.atomic(),
+      extra && ((op) => extra(op, after, before)),
+    );
+    if (ok) return { before, after };
+  }
+  throw new Error(`Could not update ticket #${ticketId}: too much contention`);
+}
+
+/**
+ * Stores a support message on a ticket together with the ticket transition
+ * (`change`, e.g. afterSupportMessage). Returns null when the ticket does not
+ * exist or `change` declined (for instance because it is closed).
+ */
+export async function addSupportMessage(
+  kv: Deno.Kv,
+  ticketId: number,
+  content: NewMessage,
+  change: (ticket: Ticket) => Ticket | null,
+): Promise<{ ticket: Ticket; before: Ticket; message: TicketMessage } | null> {
+  const stored = shorten(content);
+  let message: TicketMessage | undefined;
+  const result = await updateTicket(kv, ticketId, change, (op, after) => {
+    message = { ...stored, ticketId, seq: after.messageCount, copies: [] };
+    op.set(keys.ticketMessage(ticketId, message.seq), message);
+    linkSource(op, message);
+  });
+  return result && message ? { ticket: result.after, before: result.before, message } : null;
+}
+
+/**
+ * Records where a message was delivered, so that a Telegram reply to any copy
+ * finds its ticket (also after a restart).
+ */
+export async function recordCopies(
+  kv: Deno.Kv,
+  ticketId: number,
+  seq: number,
+  copies: MessageRef[],
+): Promise<void> {
+  if (copies.length === 0) return;
+  const key = keys.ticketMessage(ticketId, seq);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const entry = await kv.get<TicketMessage>(key);
+    if (!entry.value) return;
+    const op = kv.atomic().check(entry).set(key, {
+      ...entry.value,
+      copies: [...entry.value.copies, ...copies],
+    });
+    for (const copy of copies) {
+      for (const id of copy.messageIds) op.set(keys.copy(copy.chatId, id), { ticketId, seq });
+    }
+    if ((await op.commit()).ok) return;
+  }
+  throw new Error(`Could not record the copies of #${ticketId}/${seq}`);
+}
+
+/** The last `limit` messages of a ticket, oldest first. */
+export async function lastMessages(
+  kv: Deno.Kv,
+  ticketId: number,
+  limit: number,
+): Promise<TicketMessage[]> {
+  const found: TicketMessage[] = [];
+  for await (
+    const entry of kv.list<TicketMessage>({ prefix: keys.ticketMessages(ticketId) }, {
+      reverse: true,
+      limit,
+    })
+  ) found.push(entry.value);
+  return found.reverse();
+}
+
+/** One inbox page: open tickets, those where the user waits first. */
+export async function inboxPage(
+  kv: Deno.Kv,
+  options: { offset: number; limit: number },
+): Promise<{ tickets: Ticket[]; hasMore: boolean }> {
+  const ids: number[] = [];
+  let index = 0;
+  for await (
+    const entry of kv.list({ prefix: keys.inboxAll() }, {
+      limit: options.offset + options.limit + 1,
+    })
+  ) {
+    if (index++ >= options.offset) ids.push(entry.key[3] as number);
+  }
+  const hasMore = ids.length > options.limit;
+  return { tickets: await getTickets(kv, ids.slice(0, options.limit)), hasMore };
+}
+
+/** Ids of tickets whose auto-close is due at `now`, oldest first (the due-time index). */
+export async function dueTicketIds(kv: Deno.Kv, now: number, limit = 500): Promise<number[]> {
+  const ids: number[] = [];
+  for await (
+    const entry of kv.list({
+      start: keys.autoCloseDue(0, 0),
+      end: keys.autoCloseDue(now + 1, 0),
+    }, { limit })
+  ) ids.push(entry.key[2] as number);
+  return ids;
+}
