@@ -14,6 +14,7 @@ import { loadTranslator } from "./src/i18n.ts";
 import { systemClock } from "./src/clock.ts";
 import { APP_VERSION } from "./src/version.ts";
 import { createBot } from "./src/bot/mod.ts";
+import { journaledUpdates } from "./src/bot/journal.ts";
 import type { BotDeps } from "./src/bot/context.ts";
 import { createAlerts } from "./src/services/alerts.ts";
 import { registerCommands } from "./src/bot/commands.ts";
@@ -111,6 +112,12 @@ async function main(args: string[]): Promise<number> {
     log.warn("deleteWebhook failed; long polling may conflict with a webhook", { error });
   }
   await registerCommands(bot.api, deps);
+
+  const unfinished = await journaledUpdates(kv);
+  if (unfinished.length) {
+    log.warn("Handling updates left over from the last run", { count: unfinished.length });
+  }
+  for (const update of unfinished) await bot.handleUpdate(update);
 
   const jobs = startJobs(deps, bot.api);
   const runner = run(bot);

@@ -1,7 +1,7 @@
 /**
  * `createBot(config, deps)`: the one place where the middleware order is decided.
  *
- * dedup → per-chat sequencing → context (admin check, profile, language) →
+ * per-chat sequencing → journal (dedup, crash safety) → context (admin check, profile, language) →
  * features (admin first, then users) → unhandled.
  *
  * @module
@@ -12,7 +12,7 @@ import { sequentialize } from "@grammyjs/runner";
 import { autoRetry } from "@grammyjs/auto-retry";
 import type { BotContext, BotDeps } from "./context.ts";
 import { contextMiddleware } from "./middleware/context.ts";
-import { dedupMiddleware } from "./middleware/dedup.ts";
+import { journalMiddleware, journalTransformer } from "./journal.ts";
 import { handleBotError } from "./middleware/errors.ts";
 import { idFeature } from "./features/id.ts";
 import { adminPanelFeature } from "./features/admin_panel.ts";
@@ -57,6 +57,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   if (retries > 0) {
     bot.api.config.use(autoRetry({ maxRetryAttempts: retries, maxDelaySeconds: 120 }));
   }
+  bot.api.config.use(journalTransformer(deps));
 
   bot.use(async (_ctx, next) => {
     deps.runtime.inFlight++;
@@ -66,8 +67,8 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
       deps.runtime.inFlight--;
     }
   });
-  bot.use(dedupMiddleware(deps));
   bot.use(sequentialize(sequenceKey));
+  bot.use(journalMiddleware(deps));
   bot.use(contextMiddleware(deps));
 
   bot.use(idFeature);

@@ -22,7 +22,8 @@
  * | ["stat_day", "YYYY-MM-DD", name]            | Deno.KvU64             | sums beside each record      |
  * | ["reply_mode", adminId]                     | ReplyMode              | reply_modes.ts               |
  * | ["pending", userId]                         | PendingInput           | pending.ts                   |
- * | ["update_seen", updateId]                   | true (expires)         | dedup middleware             |
+ * | ["update_seen", updateId]                   | true (expires)         | bot/journal.ts               |
+ * | ["journal", updateId]                       | Update (raw)           | bot/journal.ts               |
  * | ["meta", name]                              | operations state       | meta.ts                      |
  *
  * Inbox rank 0 holds tickets where the user waits for support (sortTime = when
@@ -52,6 +53,7 @@ export const PREFIXES = [
   "reply_mode",
   "pending",
   "update_seen",
+  "journal",
   "meta",
 ] as const;
 
@@ -90,6 +92,8 @@ export const keys = {
   replyMode: (adminId: number) => ["reply_mode", adminId] as const,
   pending: (userId: number) => ["pending", userId] as const,
   updateSeen: (updateId: number) => ["update_seen", updateId] as const,
+  journal: (updateId: number) => ["journal", updateId] as const,
+  journalAll: () => ["journal"] as const,
   meta: (name: MetaName) => ["meta", name] as const,
 };
 
@@ -117,7 +121,12 @@ export type DayStatName =
   | "ratings_sum";
 
 /** Operations state shown on the Debug screen. */
-export type MetaName = "last_backup" | "last_autoclose" | "opened_at";
+export type MetaName =
+  | "last_backup"
+  | "last_autoclose"
+  | "opened_at"
+  /** The local day (YYYY-MM-DD in TIMEZONE) of the last scheduled backup. */
+  | "backup_day";
 
 /** The UTC day of an epoch-millisecond time, as `YYYY-MM-DD`. */
 export function dayOf(ms: number): string {

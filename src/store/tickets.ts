@@ -62,7 +62,7 @@ export type NewMessage = Omit<TicketMessage, "ticketId" | "seq" | "copies">;
 /** The longest text kept in a message record. */
 export const STORED_TEXT_LIMIT = 8_000;
 
-const MAX_ATTEMPTS = 100;
+const MAX_ATTEMPTS = 1000;
 
 /** Reads one ticket. */
 export async function getTicket(kv: Deno.Kv, ticketId: number): Promise<Ticket | null> {
@@ -126,10 +126,8 @@ export async function addUserMessage(
 ): Promise<UserMessageResult> {
   const stored = shorten(content);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const [seqEntry, openEntry] = await kv.getMany<[Deno.KvU64, number]>([
-      keys.ticketSeq(),
-      keys.openTicket(userId),
-    ]);
+    if (attempt >= 5) await backoff(attempt);
+    const openEntry = await kv.get<number>(keys.openTicket(userId));
     if (openEntry.value !== null) {
       const ticketEntry = await kv.get<Ticket>(keys.ticket(openEntry.value));
       if (ticketEntry.value && ticketEntry.value.status !== "closed") {
@@ -149,23 +147,55 @@ export async function addUserMessage(
         continue;
       }
     }
-    const id = Number(seqEntry.value?.value ?? 0n) + 1;
-    const ticket = openTicket(id, userId, stored.at);
-    const message: TicketMessage = { ...stored, ticketId: id, seq: 1, copies: [] };
-    const op = kv.atomic()
-      .check(seqEntry)
-      .check(openEntry)
-      .check({ key: keys.ticket(id), versionstamp: null })
-      .set(keys.ticketSeq(), new Deno.KvU64(BigInt(id)))
-      .set(keys.userTicket(userId, id), null)
-      .set(keys.ticketMessage(id, 1), message);
-    linkSource(op, message);
-    increment(op, keys.stat("tickets_total"));
-    increment(op, keys.statDay(dayOf(stored.at), "created"));
-    const ok = await commitTicket(kv, null, ticket, op);
-    if (ok) return { ticket, message, created: true };
+    // New tickets in this process take turns on the id sequence, so they do
+    // not all collide on it; the version checks still guard other processes.
+    const created = await allocationLock(kv, () => createTicket(kv, userId, stored));
+    if (created) return created;
   }
   throw new Error(`Could not store a message of user ${userId}: too much contention`);
+}
+
+async function createTicket(
+  kv: Deno.Kv,
+  userId: number,
+  stored: NewMessage,
+): Promise<UserMessageResult | null> {
+  const [seqEntry, openEntry] = await kv.getMany<[Deno.KvU64, number]>([
+    keys.ticketSeq(),
+    keys.openTicket(userId),
+  ]);
+  if (openEntry.value !== null) return null;
+  const id = Number(seqEntry.value?.value ?? 0n) + 1;
+  const ticket = openTicket(id, userId, stored.at);
+  const message: TicketMessage = { ...stored, ticketId: id, seq: 1, copies: [] };
+  const op = kv.atomic()
+    .check(seqEntry)
+    .check(openEntry)
+    .check({ key: keys.ticket(id), versionstamp: null })
+    .set(keys.ticketSeq(), new Deno.KvU64(BigInt(id)))
+    .set(keys.userTicket(userId, id), null)
+    .set(keys.ticketMessage(id, 1), message);
+  linkSource(op, message);
+  increment(op, keys.stat("tickets_total"));
+  increment(op, keys.statDay(dayOf(stored.at), "created"));
+  const ok = await commitTicket(kv, null, ticket, op);
+  return ok ? { ticket, message, created: true } : null;
+}
+
+const allocationQueues = new WeakMap<Deno.Kv, Promise<unknown>>();
+
+/** Runs `task` after the previous id allocation on the same store has finished. */
+function allocationLock<T>(kv: Deno.Kv, task: () => Promise<T>): Promise<T> {
+  const previous = allocationQueues.get(kv) ?? Promise.resolve();
+  const result = previous.then(task, task);
+  allocationQueues.set(kv, result.catch(() => {}));
+  return result;
+}
+
+/** A short random pause after repeated conflicts (other processes on the same store). */
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.min(100, 2 ** Math.min(attempt - 4, 6)) * Math.random();
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
