@@ -1,16 +1,111 @@
 /**
- * Sub-commands `backup` and `restore`. Placeholder until the jobs issue.
+ * Sub-commands:
+ *
+ * - `backup`: writes an archive to DATA_DIR/backups/ and prints its path on
+ *   stdout (and nothing else there, so scripts can use it). Works while a bot
+ *   process uses the store. Does not send the archive to Telegram.
+ * - `restore <file> [--force]`: restores an archive into an empty store;
+ *   `--force` deletes the contents of a non-empty one first. A damaged,
+ *   truncated or foreign file is refused with one message and exit code 1,
+ *   and the store is left unchanged.
  *
  * @module
  */
 import type { BotDeps } from "./bot/context.ts";
+import { setLastBackup } from "./store/meta.ts";
+import { createBackup, formatBytes } from "./jobs/backup.ts";
+import { restoreBackup, RestoreError } from "./jobs/restore.ts";
+import { whileLocked } from "./store/locked.ts";
 
-/** Runs a sub-command; returns the exit code. */
-export function runCli(
+type CliDeps = Omit<BotDeps, "alerts">;
+
+/** Output streams, replaceable in tests. */
+export interface CliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const consoleOutput: CliOutput = {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+};
+
+/**
+ * Runs a sub-command; returns the exit code (0 done, 1 failed, 2 usage error).
+ *
+ * @example
+ * ```ts
+ * Deno.exit(await runCli("backup", [], deps));
+ * ```
+ */
+export async function runCli(
   command: string,
-  _args: string[],
-  _deps: Omit<BotDeps, "alerts">,
+  args: string[],
+  deps: CliDeps,
+  output: CliOutput = consoleOutput,
 ): Promise<number> {
-  console.error(`'${command}' is not available yet.`);
-  return Promise.resolve(1);
+  switch (command) {
+    case "backup":
+      return await backupCommand(args, deps, output);
+    case "restore":
+      return await restoreCommand(args, deps, output);
+    default:
+      output.err(`Unknown sub-command '${command}'. Expected 'backup' or 'restore <file>'.`);
+      return 2;
+  }
+}
+
+async function backupCommand(args: string[], deps: CliDeps, output: CliOutput): Promise<number> {
+  if (args.length > 0) {
+    output.err(`'backup' takes no arguments, got '${args.join(" ")}'.`);
+    return 2;
+  }
+  const at = deps.clock.now();
+  try {
+    const written = await createBackup(deps);
+    await whileLocked(() =>
+      setLastBackup(deps.kv, { at, ok: true, path: written.path, bytes: written.bytes })
+    );
+    output.err(`Backup of ${written.entries} entries, ${formatBytes(written.bytes)}.`);
+    output.out(written.path);
+    return 0;
+  } catch (error) {
+    const message = (error as Error)?.message ?? String(error);
+    try {
+      await setLastBackup(deps.kv, { at, ok: false, error: message });
+    } catch { /* the store itself may be what failed */ }
+    output.err(`Backup failed: ${message}`);
+    return 1;
+  }
+}
+
+async function restoreCommand(args: string[], deps: CliDeps, output: CliOutput): Promise<number> {
+  const force = args.includes("--force");
+  const rest = args.filter((arg) => arg !== "--force");
+  const unknownFlag = rest.find((arg) => arg.startsWith("--"));
+  if (rest.length !== 1 || unknownFlag) {
+    output.err(
+      unknownFlag
+        ? `Unknown option '${unknownFlag}'. Usage: restore <file> [--force]`
+        : "Usage: restore <file> [--force] (the path of a .tar.gz made by 'backup').",
+    );
+    return 2;
+  }
+  const path = rest[0];
+  try {
+    const result = await restoreBackup(deps.kv, path, { force });
+    output.out(
+      `Restored ${result.restored} entries from '${path}' ` +
+        `(made ${result.manifest.createdAt} by version ${result.manifest.appVersion})` +
+        (force ? `, after deleting ${result.cleared} existing entries.` : "."),
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof RestoreError) {
+      output.err(error.message);
+      return 1;
+    }
+    output.err(`Restore of '${path}' failed: ${(error as Error)?.message ?? String(error)}`);
+    return 1;
+  }
 }

@@ -44,11 +44,23 @@ export function createTranslator(sources: Record<Locale, string>): Translator {
       const bundle = bundles.get(locale)!;
       const message = bundle.getMessage(key);
       if (!message?.value) return key;
-      return bundle.formatPattern(message.value, args);
+      return bundle.formatPattern(message.value, args && plainIds(args));
     },
     has: (locale, key) => bundles.get(locale)!.hasMessage(key),
     keys: (locale) => [...ids.get(locale)!],
   };
+}
+
+/**
+ * Fluent formats numbers for the locale ("12,345"); ids must stay as typed
+ * ("#12345", a user id to copy), so arguments named `id` or `…Id` are passed as text.
+ */
+function plainIds(args: TranslationArgs): TranslationArgs {
+  const result: TranslationArgs = {};
+  for (const [name, value] of Object.entries(args)) {
+    result[name] = typeof value === "number" && /(^id|Id|ID)$/.test(name) ? String(value) : value;
+  }
+  return result;
 }
 
 /** Loads `locales/*.ftl` from {@link LOCALES_DIR}. */

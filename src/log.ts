@@ -55,7 +55,14 @@ export function createLogger(
     if (options.console !== false) {
       (lineLevel === "error" || lineLevel === "warn" ? console.error : console.log)(line);
     }
-    for (const sink of options.sinks ?? []) sink.write(line);
+    for (const sink of options.sinks ?? []) {
+      try {
+        sink.write(line);
+      } catch (error) {
+        // A full disk must not take the bot down; stderr still has the line.
+        console.error(`Cannot write the log file: ${(error as Error).message}`);
+      }
+    }
   };
   return {
     debug: (message, fields) => emit("debug", message, fields),

@@ -60,18 +60,29 @@ export function zonedTimeToUtc(
   return result;
 }
 
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function partsFormatter(timeZone: string): Intl.DateTimeFormat {
+  let found = partsFormatters.get(timeZone);
+  if (!found) {
+    found = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    partsFormatters.set(timeZone, found);
+  }
+  return found;
+}
+
 /** The offset of `timeZone` from UTC at instant `ms`, in milliseconds. */
 export function offsetAt(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(ms));
+  const parts = partsFormatter(timeZone).formatToParts(new Date(ms));
   const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
   const asUtc = Date.UTC(
     get("year"),
@@ -95,4 +106,12 @@ export function zonedParts(ms: number, timeZone: string) {
     hour: date.getUTCHours(),
     minute: date.getUTCMinutes(),
   };
+}
+
+/** The local calendar day of instant `ms` in `timeZone`, as `YYYY-MM-DD`. */
+export function localDay(ms: number, timeZone: string): string {
+  const { year, month, day } = zonedParts(ms, timeZone);
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${
+    String(day).padStart(2, "0")
+  }`;
 }

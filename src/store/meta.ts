@@ -40,3 +40,19 @@ export async function setLastAutoClose(kv: Deno.Kv, meta: AutoCloseMeta): Promis
 export async function getLastAutoClose(kv: Deno.Kv): Promise<AutoCloseMeta | null> {
   return (await kv.get<AutoCloseMeta>(keys.meta("last_autoclose"))).value;
 }
+
+/**
+ * Claims the scheduled backup of local day `day` (YYYY-MM-DD in TIMEZONE).
+ * Returns true for exactly one caller per day, also across processes sharing
+ * the store: the claim is a version-checked write.
+ */
+export async function claimBackupDay(kv: Deno.Kv, day: string): Promise<boolean> {
+  const entry = await kv.get<string>(keys.meta("backup_day"));
+  if (entry.value !== null && entry.value >= day) return false;
+  return (await kv.atomic().check(entry).set(keys.meta("backup_day"), day).commit()).ok;
+}
+
+/** The local day of the last scheduled backup, if any. */
+export async function getBackupDay(kv: Deno.Kv): Promise<string | null> {
+  return (await kv.get<string>(keys.meta("backup_day"))).value;
+}

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import type { Config } from "../config.ts";
 import { keys } from "./keys.ts";
+import { whileLocked } from "./locked.ts";
 
 /** The store could not be opened; the message says where and why. */
 export class StoreError extends Error {
@@ -47,7 +48,7 @@ export async function openStore(config: Pick<Config, "dataDir" | "kvUrl">): Prom
   }
   try {
     // A write proves the file is usable now rather than at the first customer message.
-    await kv.set(keys.meta("opened_at"), Date.now());
+    await whileLocked(() => kv.set(keys.meta("opened_at"), Date.now()));
   } catch (error) {
     kv.close();
     throw new StoreError(

@@ -105,3 +105,20 @@ function median(values: number[]): number | null {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
+
+/**
+ * Reads a few running totals (one `getMany` per ten names), for screens that
+ * need counts without the 30-day window of {@link readStats}.
+ */
+export async function readCounters<N extends StatName>(
+  kv: Deno.Kv,
+  names: readonly N[],
+): Promise<Record<N, number>> {
+  const result = {} as Record<N, number>;
+  for (let i = 0; i < names.length; i += 10) {
+    const batch = names.slice(i, i + 10);
+    const entries = await kv.getMany<Deno.KvU64[]>(batch.map((name) => keys.stat(name)));
+    entries.forEach((entry, index) => result[batch[index]] = counterValue(entry.value));
+  }
+  return result;
+}

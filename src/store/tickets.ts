@@ -388,3 +388,32 @@ export async function dueTicketIds(kv: Deno.Kv, now: number, limit = 500): Promi
   ) ids.push(entry.key[2] as number);
   return ids;
 }
+
+/**
+ * Adds a later item of an album to a stored message: its id joins the message's
+ * source (with its reply link) and its caption, if any, the stored text.
+ */
+export async function appendToMessage(
+  kv: Deno.Kv,
+  ticketId: number,
+  seq: number,
+  part: { messageId: number; text?: string },
+): Promise<void> {
+  const key = keys.ticketMessage(ticketId, seq);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const entry = await kv.get<TicketMessage>(key);
+    if (!entry.value) return;
+    const message = entry.value;
+    if (message.source.messageIds.includes(part.messageId)) return;
+    const text = part.text?.trim()
+      ? [message.text, part.text].filter(Boolean).join("\n").slice(0, STORED_TEXT_LIMIT)
+      : message.text;
+    const op = kv.atomic().check(entry).set(key, {
+      ...message,
+      text,
+      source: { ...message.source, messageIds: [...message.source.messageIds, part.messageId] },
+    }).set(keys.copy(message.source.chatId, part.messageId), { ticketId, seq });
+    if ((await op.commit()).ok) return;
+  }
+  throw new Error(`Could not add an album item to #${ticketId}/${seq}`);
+}

@@ -1,0 +1,112 @@
+/**
+ * Auto-close: tickets where support answered last and the user stayed silent
+ * for AUTO_CLOSE_AFTER_HOURS are closed, the user is told (with an "Ask a
+ * question" button) and the admins get one digest per sweep.
+ *
+ * Safe in several processes at once: each close is a version-checked commit
+ * ({@link updateTicket}), and only the process whose commit succeeded notifies.
+ *
+ * @module
+ */
+import type { Api } from "grammy";
+import type { BotDeps } from "../bot/context.ts";
+import { closeTicket, isAutoCloseDue, type Ticket } from "../domain/ticket.ts";
+import { dueTicketIds, updateTicket } from "../store/tickets.ts";
+import { setLastAutoClose } from "../store/meta.ts";
+import { notifyAdmins } from "../services/notify.ts";
+import { announceClosed } from "../services/closing.ts";
+import { whileLocked } from "../store/locked.ts";
+
+/** What one sweep did. */
+export interface SweepResult {
+  /** Tickets this process closed (and announced). */
+  closed: Ticket[];
+  /** True when AUTO_CLOSE_AFTER_HOURS is 0: nothing was looked at. */
+  disabled: boolean;
+}
+
+/** How many due ids one index read returns; a sweep reads as many pages as needed. */
+const PAGE = 200;
+/** Ticket ids listed by number in the admins' digest; the rest are counted. */
+const DIGEST_LIST_LIMIT = 60;
+
+/**
+ * Closes every ticket whose auto-close is due at `deps.clock.now()`.
+ *
+ * Reads only the due-time index, so its cost follows the number of due
+ * tickets, not the history. Notifications go out after the commits; a failed
+ * notification is logged and never undoes a close.
+ *
+ * @example
+ * ```ts
+ * const { closed } = await sweepAutoClose(app.deps, app.bot.api);
+ * ```
+ */
+export async function sweepAutoClose(deps: BotDeps, api: Api): Promise<SweepResult> {
+  if (deps.config.autoCloseAfterHours <= 0) return { closed: [], disabled: true };
+  const now = deps.clock.now();
+  const closed: Ticket[] = [];
+  // Ids tried in this sweep: a ticket another process holds (or that is not due
+  // after all) must not make us read the same index page forever.
+  const tried = new Set<number>();
+  while (true) {
+    const ids = (await dueTicketIds(deps.kv, now, PAGE + tried.size))
+      .filter((id) => !tried.has(id));
+    if (ids.length === 0) break;
+    for (const id of ids) {
+      tried.add(id);
+      const result = await whileLocked(() =>
+        updateTicket(
+          deps.kv,
+          id,
+          (ticket) => isAutoCloseDue(ticket, now) ? closeTicket(ticket, "auto", now) : null,
+        )
+      );
+      if (result) closed.push(result.after);
+    }
+  }
+
+  for (const ticket of closed) {
+    try {
+      await announceClosed(api, deps, ticket, { auto: true });
+    } catch (error) {
+      deps.log.warn("Could not announce an auto-close", { ticket: ticket.id, error });
+    }
+  }
+  if (closed.length > 0) await notifyAdminsOfAutoClose(api, deps, closed);
+  await whileLocked(() => setLastAutoClose(deps.kv, { at: now, closed: closed.length }));
+  if (closed.length > 0) {
+    deps.log.info("Auto-close sweep", { closed: closed.length, ids: closed.map((t) => t.id) });
+  }
+  return { closed, disabled: false };
+}
+
+/** One message to every admin: a single ticket by name, or a digest for many. */
+async function notifyAdminsOfAutoClose(api: Api, deps: BotDeps, closed: Ticket[]): Promise<void> {
+  const hours = deps.config.autoCloseAfterHours;
+  try {
+    await notifyAdmins(api, deps, (locale) => {
+      if (closed.length === 1) {
+        return {
+          text: deps.i18n.t(locale, "jobs-autoclose-admin-one", {
+            id: String(closed[0].id),
+            hours,
+          }),
+        };
+      }
+      const shown = closed.slice(0, DIGEST_LIST_LIMIT).map((t) => `#${t.id}`).join(", ");
+      const more = closed.length - DIGEST_LIST_LIMIT;
+      return {
+        text: deps.i18n.t(locale, "jobs-autoclose-admin-many", {
+          count: closed.length,
+          hours,
+          ids: more > 0
+            ? `${shown} ${deps.i18n.t(locale, "jobs-autoclose-admin-more", { count: more })}`
+            : shown,
+        }),
+      };
+    });
+  } catch (error) {
+    deps.log.warn("Could not notify the admins of auto-closed tickets", { error });
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Starting the real program (`main.ts`) as a subprocess for end-to-end tests.
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+
+const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
+const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
+
+/** A running bot process. */
+export interface BotProcess {
+  child: Deno.ChildProcess;
+  /** Everything the process printed so far (stdout and stderr). */
+  output(): string;
+  /** Resolves with the exit status and the whole output. */
+  finished: Promise<{ code: number; output: string }>;
+}
+
+/** Starts `main.ts` with exactly `env` (plus PATH/HOME/DENO_DIR) and `args`. */
+export function startBot(env: Record<string, string>, args: string[] = []): BotProcess {
+  const inherited: Record<string, string> = {};
+  for (const name of ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME"]) {
+    const value = Deno.env.get(name);
+    if (value) inherited[name] = value;
+  }
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--config", CONFIG, MAIN, ...args],
+    env: { ...inherited, NO_COLOR: "1", ...env },
+    clearEnv: true,
+    cwd: env.DATA_DIR ?? Deno.cwd(),
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let text = "";
+  const decoder = new TextDecoder();
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
+  };
+  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  const finished = (async () => {
+    const status = await child.status;
+    await pumps;
+    return { code: status.code, output: text };
+  })();
+  return { child, output: () => text, finished };
+}
+
+/** Runs `main.ts` to completion. */
+export async function runBot(
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<{ code: number; output: string }> {
+  return await startBot(env, args).finished;
+}
