@@ -15,6 +15,7 @@ import { systemClock } from "./src/clock.ts";
 import { APP_VERSION } from "./src/version.ts";
 import { createBot } from "./src/bot/mod.ts";
 import { journaledUpdates } from "./src/bot/journal.ts";
+import { flushAlbums } from "./src/bot/delivery.ts";
 import type { BotDeps } from "./src/bot/context.ts";
 import { createAlerts } from "./src/services/alerts.ts";
 import { registerCommands } from "./src/bot/commands.ts";
@@ -134,6 +135,7 @@ async function main(args: string[]): Promise<number> {
   log.info("Shutting down", { reason });
   if (runner.isRunning()) await runner.stop();
   await jobs.stop();
+  await flushAlbums(deps);
   await waitForInFlight(deps, DRAIN_TIMEOUT_MS);
   await alerts.stopped();
   kv.close();

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { FluentBundle, FluentResource, type FluentVariable } from "@fluent/bundle";
+import { FluentBundle, FluentNumber, FluentResource, type FluentVariable } from "@fluent/bundle";
 import { type Locale, LOCALES } from "./config.ts";
 
 /** Arguments of a message: strings are inserted as given (escape HTML first). */
@@ -44,7 +44,7 @@ export function createTranslator(sources: Record<Locale, string>): Translator {
       const bundle = bundles.get(locale)!;
       const message = bundle.getMessage(key);
       if (!message?.value) return key;
-      return bundle.formatPattern(message.value, args && plainIds(args));
+      return bundle.formatPattern(message.value, args && plainNumbers(args));
     },
     has: (locale, key) => bundles.get(locale)!.hasMessage(key),
     keys: (locale) => [...ids.get(locale)!],
@@ -52,13 +52,16 @@ export function createTranslator(sources: Record<Locale, string>): Translator {
 }
 
 /**
- * Fluent formats numbers for the locale ("12,345"); ids must stay as typed
- * ("#12345", a user id to copy), so arguments named `id` or `…Id` are passed as text.
+ * Fluent formats numbers for the locale ("12,345"); ticket and user ids must
+ * stay as typed ("#12345"), so numbers go in without grouping. Plural
+ * selection still sees a number.
  */
-function plainIds(args: TranslationArgs): TranslationArgs {
+function plainNumbers(args: TranslationArgs): TranslationArgs {
   const result: TranslationArgs = {};
   for (const [name, value] of Object.entries(args)) {
-    result[name] = typeof value === "number" && /(^id|Id|ID)$/.test(name) ? String(value) : value;
+    result[name] = typeof value === "number"
+      ? new FluentNumber(value, { useGrouping: false })
+      : value;
   }
   return result;
 }

@@ -1,10 +1,63 @@
 /**
- * Bot commands shown in Telegram's menu. Placeholder until the conversation issue.
+ * Bot commands shown in Telegram's menu: the users' list per language, and for
+ * each admin the admin list in that admin's chat only (scope `chat`).
  *
  * @module
  */
 import type { Api } from "grammy";
+import type { BotCommand } from "grammy/types";
 import type { BotDeps } from "./context.ts";
+import type { Locale } from "../config.ts";
+import { adminLocale } from "../services/notify.ts";
 
-/** Registers the command lists with setMyCommands. */
-export async function registerCommands(_api: Api, _deps: BotDeps): Promise<void> {}
+/** Commands everyone sees. */
+export function userCommands(deps: Pick<BotDeps, "i18n">, locale: Locale): BotCommand[] {
+  const t = (key: string) => deps.i18n.t(locale, key);
+  return [
+    { command: "start", description: t("cmd-start") },
+    { command: "id", description: t("cmd-id") },
+  ];
+}
+
+/** Commands an admin sees in their own chat. */
+export function adminCommands(deps: Pick<BotDeps, "i18n">, locale: Locale): BotCommand[] {
+  const t = (key: string) => deps.i18n.t(locale, key);
+  return [
+    { command: "start", description: t("cmd-admin-start") },
+    { command: "admin", description: t("cmd-admin") },
+    { command: "ban", description: t("cmd-ban") },
+    { command: "unban", description: t("cmd-unban") },
+    { command: "id", description: t("cmd-id") },
+  ];
+}
+
+/**
+ * Registers the command lists with setMyCommands: the default list (in
+ * DEFAULT_LOCALE), one per language code, and each admin's own list. A
+ * failure is logged and never stops the bot.
+ */
+export async function registerCommands(api: Api, deps: BotDeps): Promise<void> {
+  const attempt = async (what: string, call: () => Promise<unknown>) => {
+    try {
+      await call();
+    } catch (error) {
+      deps.log.warn("Could not register bot commands", { what, error });
+    }
+  };
+  await attempt("default", () => api.setMyCommands(userCommands(deps, deps.config.defaultLocale)));
+  for (const locale of ["en", "ru"] as const) {
+    await attempt(
+      locale,
+      () => api.setMyCommands(userCommands(deps, locale), { language_code: locale }),
+    );
+  }
+  for (const adminId of deps.config.adminIds) {
+    await attempt(
+      `admin ${adminId}`,
+      async () =>
+        api.setMyCommands(adminCommands(deps, await adminLocale(deps, adminId)), {
+          scope: { type: "chat", chat_id: adminId },
+        }),
+    );
+  }
+}

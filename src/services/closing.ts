@@ -1,20 +1,51 @@
 /**
- * Telling a user that their ticket was closed. Placeholder until the conversation issue.
+ * Telling a user that their ticket was closed, by an admin or by auto-close.
  *
  * @module
  */
 import type { Api } from "grammy";
 import type { BotDeps } from "../bot/context.ts";
 import type { Ticket } from "../domain/ticket.ts";
+import { getUser, markUnreachable } from "../store/users.ts";
+import { bindT, ratingKeyboard } from "../bot/render/menu.ts";
+import { userLocale } from "../bot/render/notices.ts";
+import { isUnreachableError } from "../bot/delivery.ts";
 
 /**
  * Sends the user the closure notice in their language, with the rating buttons;
  * after an auto-close also an "Ask a question" button. Never throws for an
- * unreachable user (marks them unreachable instead).
+ * unreachable user (marks them unreachable instead). Returns whether the
+ * notice was delivered.
+ *
+ * @example
+ * ```ts
+ * await announceClosed(bot.api, deps, ticket, { auto: true });
+ * ```
  */
 export async function announceClosed(
-  _api: Api,
-  _deps: BotDeps,
-  _ticket: Ticket,
-  _options: { auto: boolean },
-): Promise<void> {}
+  api: Api,
+  deps: BotDeps,
+  ticket: Ticket,
+  options: { auto: boolean },
+): Promise<boolean> {
+  const user = await getUser(deps.kv, ticket.userId);
+  const t = bindT(deps.i18n, userLocale(user, deps.config.defaultLocale));
+  try {
+    await api.sendMessage(
+      ticket.userId,
+      t(options.auto ? "conv-user-autoclosed" : "conv-user-closed", { id: String(ticket.id) }),
+      {
+        parse_mode: "HTML",
+        reply_markup: ratingKeyboard(t, ticket.id, { ask: options.auto }),
+      },
+    );
+    return true;
+  } catch (error) {
+    if (isUnreachableError(error)) {
+      await markUnreachable(deps.kv, ticket.userId);
+    } else {
+      deps.log.warn("Could not send a closure notice", { ticketId: ticket.id, error });
+    }
+    return false;
+  }
+}

@@ -1,6 +1,114 @@
-/** Placeholder: filled in by its issue. */
+/**
+ * Opening a ticket card (`t:open:<id>`, also from the inbox) and its history
+ * (`t:history:<id>`). The other card buttons live in ticket_actions.ts, which
+ * refreshes the card with {@link cardScreen} / {@link showCard}.
+ *
+ * @module
+ */
 import { Composer } from "grammy";
-import type { BotContext } from "../context.ts";
+import type { Locale } from "../../config.ts";
+import type { BotContext, BotDeps } from "../context.ts";
+import type { Ticket } from "../../domain/ticket.ts";
+import { getTicket, lastMessages } from "../../store/tickets.ts";
+import { getUser } from "../../store/users.ts";
+import { type CardData, displayName, renderCardKeyboard, renderCardText } from "../render/card.ts";
+import { HISTORY_LIMIT, renderHistory } from "../render/history.ts";
+import { adminButton, type Screen, showScreen } from "../render/screen.ts";
 
-/** The card view feature (open a card, history). */
+/** The card_view feature (open a card, history). */
 export const cardViewFeature = new Composer<BotContext>();
+
+async function adminName(deps: Pick<BotDeps, "kv">, adminId: number | undefined) {
+  if (adminId === undefined) return undefined;
+  return displayName(await getUser(deps.kv, adminId), adminId);
+}
+
+/** Everything the card shows: the ticket, its user and the names of the agents involved. */
+export async function loadCardData(
+  deps: Pick<BotDeps, "kv" | "config" | "clock">,
+  ticket: Ticket,
+): Promise<CardData> {
+  const [user, takenByName, lastRepliedByName, closedByName] = await Promise.all([
+    getUser(deps.kv, ticket.userId),
+    adminName(deps, ticket.takenBy),
+    adminName(deps, ticket.lastRepliedBy),
+    adminName(deps, typeof ticket.closedBy === "number" ? ticket.closedBy : undefined),
+  ]);
+  return {
+    ticket,
+    user,
+    takenByName,
+    lastRepliedByName,
+    closedByName,
+    now: deps.clock.now(),
+    timezone: deps.config.timezone,
+  };
+}
+
+/**
+ * The card as a screen in `locale`, read fresh from the store.
+ *
+ * @example
+ * ```ts
+ * const screen = await cardScreen(ctx.deps, ticket, ctx.locale);
+ * await ctx.editMessageText(screen.text, { parse_mode: "HTML", reply_markup: screen.keyboard });
+ * ```
+ */
+export async function cardScreen(
+  deps: Pick<BotDeps, "kv" | "config" | "clock" | "i18n">,
+  ticket: Ticket,
+  locale: Locale,
+): Promise<Screen> {
+  const data = await loadCardData(deps, ticket);
+  return {
+    text: renderCardText(data, locale, deps.i18n),
+    keyboard: renderCardKeyboard(data, locale, deps.i18n),
+  };
+}
+
+/**
+ * Shows a ticket's card, re-read from the store: edits the pressed message in
+ * place (or sends a new one for commands). A missing ticket gets a clear
+ * answer. `toast` explains a refresh (e.g. a stale button).
+ */
+export async function showCard(
+  ctx: BotContext,
+  ticketId: number,
+  options: { toast?: string } = {},
+): Promise<void> {
+  const ticket = await getTicket(ctx.deps.kv, ticketId);
+  if (!ticket) {
+    const text = ctx.t("card-not-found", { id: String(ticketId) });
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text });
+    else await ctx.reply(text);
+    return;
+  }
+  await showScreen(ctx, await cardScreen(ctx.deps, ticket, ctx.locale), options);
+}
+
+/** Shows the last messages of a ticket in place of the card. */
+export async function showHistory(ctx: BotContext, ticketId: number): Promise<void> {
+  const ticket = await getTicket(ctx.deps.kv, ticketId);
+  if (!ticket) {
+    await ctx.answerCallbackQuery({ text: ctx.t("card-not-found", { id: String(ticketId) }) });
+    return;
+  }
+  const messages = await lastMessages(ctx.deps.kv, ticketId, HISTORY_LIMIT);
+  await showScreen(
+    ctx,
+    renderHistory(
+      { ticket, messages, timezone: ctx.deps.config.timezone },
+      ctx.locale,
+      ctx.deps.i18n,
+    ),
+  );
+}
+
+cardViewFeature.on(
+  "callback_query:data",
+  adminButton(
+    (cb) =>
+      cb.kind === "ticket" && (cb.action === "open" || cb.action === "history") ? cb : undefined,
+    (ctx, cb) => cb.action === "open" ? showCard(ctx, cb.ticketId) : showHistory(ctx, cb.ticketId),
+  ),
+);

@@ -1,6 +1,120 @@
-/** Placeholder: filled in by its issue. */
-import { Composer } from "grammy";
-import type { BotContext } from "../context.ts";
+/**
+ * Feedback: "Send feedback", then one message that is stored and delivered to
+ * the admins (and the alert chat when set). With FEEDBACK_COOLDOWN_ENABLED a
+ * second feedback inside FEEDBACK_COOLDOWN_HOURS is refused with the time when
+ * the next one is allowed.
+ *
+ * @module
+ */
+import { type Api, Composer } from "grammy";
+import type { Message } from "grammy/types";
+import type { BotContext, BotDeps } from "../context.ts";
+import type { Locale } from "../../config.ts";
+import { encode } from "../callbacks.ts";
+import { addFeedback, feedbackAllowedAt } from "../../store/feedback.ts";
+import { getUser, type UserRecord } from "../../store/users.ts";
+import { clearPending, getPending, setPending } from "../../store/pending.ts";
+import { adminLocale } from "../../services/notify.ts";
+import { bufferAlbumPart, deliver, type Destination, isCommand, textOf } from "../delivery.ts";
+import { bindT, cancelKeyboard } from "../render/menu.ts";
+import { userLabelHtml } from "../render/notices.ts";
+import { formatDateTime, formatDuration } from "../../time.ts";
+
+function cooldownMs(deps: BotDeps): number {
+  return deps.config.feedbackCooldownEnabled
+    ? Math.round(deps.config.feedbackCooldownHours * 3_600_000)
+    : 0;
+}
+
+function cooldownText(ctx: BotContext, nextAt: number): string {
+  const { deps } = ctx;
+  return ctx.t("conv-feedback-cooldown", {
+    time: formatDateTime(nextAt, ctx.locale, deps.config.timezone),
+    left: formatDuration(nextAt - deps.clock.now(), ctx.locale),
+  });
+}
+
+/** Delivers a feedback message to every admin and to the alert chat, each under a header. */
+async function deliverFeedback(
+  api: Api,
+  deps: BotDeps,
+  user: UserRecord | null,
+  messages: Message[],
+): Promise<void> {
+  const userId = messages[0].chat.id;
+  const targets: { to: Destination; locale: Promise<Locale> | Locale }[] = deps.config.adminIds
+    .map((adminId) => ({ to: { chatId: adminId }, locale: adminLocale(deps, adminId) }));
+  if (deps.config.alertChatId !== undefined) {
+    targets.push({
+      to: { chatId: deps.config.alertChatId, threadId: deps.config.alertTopicId },
+      locale: deps.config.defaultLocale,
+    });
+  }
+  await Promise.all(targets.map(async ({ to, locale }) => {
+    try {
+      const t = bindT(deps.i18n, await locale);
+      await deliver(api, to, messages, {
+        headerHtml: t("conv-admin-feedback", { name: userLabelHtml(user, userId) }),
+      });
+    } catch (error) {
+      deps.log.warn("Could not deliver feedback", { chatId: to.chatId, error });
+    }
+  }));
+}
 
 /** The feedback feature. */
 export const feedbackFeature = new Composer<BotContext>();
+
+feedbackFeature.callbackQuery(encode({ kind: "menu", item: "feedback" }), async (ctx) => {
+  await ctx.answerCallbackQuery();
+  const { deps } = ctx;
+  const now = deps.clock.now();
+  const nextAt = feedbackAllowedAt(ctx.profile ?? null, now, cooldownMs(deps));
+  if (nextAt !== undefined) {
+    await ctx.reply(cooldownText(ctx, nextAt), { parse_mode: "HTML" });
+    return;
+  }
+  await setPending(deps.kv, ctx.from.id, { kind: "feedback", since: now });
+  await ctx.reply(ctx.t("conv-feedback-prompt", { min: deps.config.askMinLength }), {
+    parse_mode: "HTML",
+    reply_markup: cancelKeyboard(bindT(deps.i18n, ctx.locale)),
+  });
+});
+
+const users = feedbackFeature.chatType("private").filter((ctx) => !ctx.isAdmin);
+
+users.on("message", async (ctx, next) => {
+  const { deps } = ctx;
+  const message = ctx.message;
+  if (isCommand(message)) return next();
+  const pending = await getPending(deps.kv, ctx.from.id);
+  if (pending?.kind !== "feedback") return next();
+  const text = textOf([message]) ?? "";
+  if ([...text.trim()].length < deps.config.askMinLength || !text.trim()) {
+    await ctx.reply(ctx.t("conv-feedback-too-short", { min: deps.config.askMinLength }), {
+      parse_mode: "HTML",
+    });
+    return;
+  }
+  const result = await addFeedback(deps.kv, {
+    userId: ctx.from.id,
+    at: deps.clock.now(),
+    text,
+    chatId: message.chat.id,
+    messageId: message.message_id,
+  }, cooldownMs(deps));
+  await clearPending(deps.kv, ctx.from.id);
+  if (!result.ok) {
+    await ctx.reply(cooldownText(ctx, result.nextAllowedAt), { parse_mode: "HTML" });
+    return;
+  }
+  await ctx.reply(ctx.t("conv-feedback-thanks"), { parse_mode: "HTML" });
+  const user = await getUser(deps.kv, ctx.from.id);
+  if (!message.media_group_id) return await deliverFeedback(ctx.api, deps, user, [message]);
+  const api = ctx.api;
+  // The album's later items join it through the album guard in start.ts.
+  await bufferAlbumPart(deps, message, {
+    part: () => Promise.resolve(),
+    done: (group) => deliverFeedback(api, deps, user, group.messages),
+  });
+});

@@ -1,6 +1,175 @@
-/** Placeholder: filled in by its issue. */
-import { Composer } from "grammy";
-import type { BotContext } from "../context.ts";
+/**
+ * The ticket card's buttons: Take, Reply, Close, Block / Unblock (`t:<action>:<id>`).
+ * "open" and "history" belong to the card view feature.
+ *
+ * Every press re-checks the sender and re-reads the ticket; a press on a card
+ * that is out of date (closed or changed by another admin) gets a toast and a
+ * refreshed card.
+ *
+ * @module
+ */
+import { type Api, Composer } from "grammy";
+import type { BotContext, BotDeps } from "../context.ts";
+import type { Locale } from "../../config.ts";
+import { decode } from "../callbacks.ts";
+import { closeTicket, takeTicket, type Ticket } from "../../domain/ticket.ts";
+import { getTicket, recordCopies, updateTicket } from "../../store/tickets.ts";
+import { getUser, setBlocked } from "../../store/users.ts";
+import { setReplyMode } from "../../store/reply_modes.ts";
+import { type CardData, displayName, renderCardKeyboard, renderCardText } from "../render/card.ts";
+import { bindT, cancelKeyboard } from "../render/menu.ts";
+import { announceClosed } from "../../services/closing.ts";
+
+/** Everything the card shows about `ticket`, read from the store. */
+export async function loadCardData(deps: BotDeps, ticket: Ticket): Promise<CardData> {
+  const user = await getUser(deps.kv, ticket.userId);
+  const nameOf = async (id: number | undefined) =>
+    id === undefined ? undefined : displayName(await getUser(deps.kv, id), id);
+  return {
+    ticket,
+    user,
+    takenByName: await nameOf(ticket.takenBy),
+    lastRepliedByName: await nameOf(ticket.lastRepliedBy),
+    now: deps.clock.now(),
+    timezone: deps.config.timezone,
+  };
+}
+
+/**
+ * Sends the card of ticket `ticketId` to `chatId` (in `locale`). Replying to
+ * the card answers the ticket. Returns false when the ticket does not exist.
+ */
+export async function sendTicketCard(
+  api: Api,
+  deps: BotDeps,
+  target: { chatId: number; locale: Locale },
+  ticketId: number,
+): Promise<boolean> {
+  const ticket = await getTicket(deps.kv, ticketId);
+  if (!ticket) return false;
+  const data = await loadCardData(deps, ticket);
+  const sent = await api.sendMessage(
+    target.chatId,
+    renderCardText(data, target.locale, deps.i18n),
+    {
+      parse_mode: "HTML",
+      reply_markup: renderCardKeyboard(data, target.locale, deps.i18n),
+      link_preview_options: { is_disabled: true },
+    },
+  );
+  await recordCopies(deps.kv, ticket.id, 1, [{
+    chatId: target.chatId,
+    messageIds: [sent.message_id],
+  }]);
+  return true;
+}
+
+/** Whether the pressed message is a ticket card (and not, say, a delivered message). */
+function isCard(ctx: BotContext): boolean {
+  const rows = ctx.callbackQuery?.message?.reply_markup?.inline_keyboard ?? [];
+  return rows.flat().some((button) =>
+    "callback_data" in button && button.callback_data?.startsWith("t:history:")
+  );
+}
+
+/** Re-renders the pressed card in place; "message is not modified" is fine. */
+async function refreshCard(ctx: BotContext, ticketId: number): Promise<void> {
+  if (!isCard(ctx)) return;
+  const ticket = await getTicket(ctx.deps.kv, ticketId);
+  if (!ticket) return;
+  const data = await loadCardData(ctx.deps, ticket);
+  try {
+    await ctx.editMessageText(renderCardText(data, ctx.locale, ctx.deps.i18n), {
+      parse_mode: "HTML",
+      reply_markup: renderCardKeyboard(data, ctx.locale, ctx.deps.i18n),
+      link_preview_options: { is_disabled: true },
+    });
+  } catch (error) {
+    ctx.deps.log.debug("Card not refreshed", { ticketId, error });
+  }
+}
 
 /** The ticket_actions feature. */
 export const ticketActionsFeature = new Composer<BotContext>();
+
+ticketActionsFeature.callbackQuery(/^t:/, async (ctx, next) => {
+  const callback = decode(ctx.callbackQuery.data);
+  if (
+    !callback || callback.kind !== "ticket" || callback.action === "open" ||
+    callback.action === "history"
+  ) return next();
+  if (!ctx.isAdmin) {
+    await ctx.answerCallbackQuery({ text: ctx.t("not-allowed"), show_alert: true });
+    return;
+  }
+  const { deps } = ctx;
+  const ticketId = callback.ticketId;
+  const id = String(ticketId);
+  const adminId = ctx.from.id;
+  const now = deps.clock.now();
+  const current = await getTicket(deps.kv, ticketId);
+  if (!current) {
+    await ctx.answerCallbackQuery({ text: ctx.t("conv-ticket-missing", { id }) });
+    return;
+  }
+
+  switch (callback.action) {
+    case "take": {
+      const result = await updateTicket(
+        deps.kv,
+        ticketId,
+        (ticket) => ticket.status === "new" ? takeTicket(ticket, adminId) : null,
+      );
+      const text = result
+        ? ctx.t("conv-take-done", { id })
+        : current.status === "closed"
+        ? ctx.t("conv-stale-closed", { id })
+        : ctx.t("conv-take-already", { id });
+      await ctx.answerCallbackQuery({ text });
+      break;
+    }
+    case "reply": {
+      if (current.status === "closed") {
+        await ctx.answerCallbackQuery({ text: ctx.t("conv-stale-closed", { id }) });
+        break;
+      }
+      await setReplyMode(deps.kv, adminId, { ticketId, since: now });
+      await ctx.answerCallbackQuery({ text: ctx.t("conv-reply-toast", { id }) });
+      await ctx.reply(ctx.t("conv-reply-prompt", { id }), {
+        parse_mode: "HTML",
+        reply_markup: cancelKeyboard(bindT(deps.i18n, ctx.locale)),
+      });
+      break;
+    }
+    case "close": {
+      const result = await updateTicket(
+        deps.kv,
+        ticketId,
+        (ticket) => ticket.status === "closed" ? null : closeTicket(ticket, adminId, now),
+      );
+      if (!result) {
+        await ctx.answerCallbackQuery({ text: ctx.t("conv-stale-closed", { id }) });
+        break;
+      }
+      const delivered = await announceClosed(ctx.api, deps, result.after, { auto: false });
+      await ctx.answerCallbackQuery({
+        text: ctx.t(delivered ? "conv-close-done" : "conv-close-unreachable", { id }),
+        show_alert: !delivered,
+      });
+      break;
+    }
+    case "block":
+    case "unblock": {
+      const block = callback.action === "block";
+      const changed = await setBlocked(deps.kv, current.userId, block, { by: adminId, now });
+      await ctx.answerCallbackQuery({
+        text: ctx.t(
+          changed ? (block ? "conv-block-done" : "conv-unblock-done") : "conv-block-already",
+          { id },
+        ),
+      });
+      break;
+    }
+  }
+  await refreshCard(ctx, ticketId);
+});

@@ -1,6 +1,29 @@
-/** Placeholder: filled in by its issue. */
+/**
+ * What no feature took: a stale button gets a toast, an admin's stray message a
+ * hint on how to answer, a user's unknown command the menu.
+ *
+ * @module
+ */
 import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
+import { bindT, mainMenuKeyboard } from "../render/menu.ts";
 
 /** The unhandled feature. */
 export const unhandledFeature = new Composer<BotContext>();
+
+unhandledFeature.on("callback_query", async (ctx) => {
+  await ctx.answerCallbackQuery({ text: ctx.t("button-expired") });
+});
+
+const privateChat = unhandledFeature.chatType("private");
+
+privateChat.on("message", async (ctx) => {
+  if (ctx.isAdmin) {
+    await ctx.reply(ctx.t("conv-admin-hint"), { parse_mode: "HTML" });
+    return;
+  }
+  await ctx.reply(ctx.t("conv-unknown-command"), {
+    parse_mode: "HTML",
+    reply_markup: mainMenuKeyboard(bindT(ctx.deps.i18n, ctx.locale)),
+  });
+});

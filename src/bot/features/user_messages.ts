@@ -1,6 +1,211 @@
-/** Placeholder: filled in by its issue. */
-import { Composer } from "grammy";
-import type { BotContext } from "../context.ts";
+/**
+ * A user's messages in the private chat: they start a ticket (text of at least
+ * ASK_MIN_LENGTH characters, or media with a caption) or join the user's open
+ * ticket, and reach every admin under a header naming `#id`. A message that
+ * cannot start a ticket gets a hint; none is dropped silently.
+ *
+ * @module
+ */
+import { type Api, Composer } from "grammy";
+import type { Message } from "grammy/types";
+import type { BotContext, BotDeps } from "../context.ts";
+import { afterUserMessage, type Ticket } from "../../domain/ticket.ts";
+import {
+  addUserMessage,
+  appendToMessage,
+  findByCopy,
+  getOpenTicket,
+  type MessageRef,
+  recordCopies,
+} from "../../store/tickets.ts";
+import { getUser } from "../../store/users.ts";
+import { clearPending } from "../../store/pending.ts";
+import { adminLocale } from "../../services/notify.ts";
+import { bufferAlbumPart, deliver, isCommand, recordOf, textOf } from "../delivery.ts";
+import { bindT, ticketReplyKeyboard } from "../render/menu.ts";
+import { adminHeader } from "../render/notices.ts";
+import { renderCardKeyboard, renderCardText } from "../render/card.ts";
+import { loadCardData } from "./ticket_actions.ts";
+
+/**
+ * Why these messages cannot start a ticket (a locale key), or null when they can:
+ * a text needs ASK_MIN_LENGTH characters, media needs a caption.
+ */
+export function startProblem(messages: Message[], minLength: number): string | null {
+  const first = messages[0];
+  if (first.text !== undefined) {
+    return [...first.text.trim()].length >= minLength ? null : "conv-ask-too-short";
+  }
+  return textOf(messages) ? null : "conv-ask-needs-caption";
+}
+
+/**
+ * Delivers a user's message of `ticket` to every admin (with the card first when
+ * the message created the ticket) and records the copies, so that an admin's
+ * Telegram reply to any of them answers the ticket. One admin's failure does not
+ * stop the others.
+ */
+export async function deliverToAdmins(
+  api: Api,
+  deps: BotDeps,
+  ticket: Ticket,
+  seq: number,
+  messages: Message[],
+  options: { created: boolean },
+): Promise<void> {
+  const user = await getUser(deps.kv, ticket.userId);
+  const card = options.created ? await loadCardData(deps, ticket) : undefined;
+  const copies = await Promise.all(deps.config.adminIds.map(async (adminId) => {
+    const ref: MessageRef = { chatId: adminId, messageIds: [] };
+    try {
+      const locale = await adminLocale(deps, adminId);
+      const t = bindT(deps.i18n, locale);
+      if (card) {
+        const sent = await api.sendMessage(adminId, renderCardText(card, locale, deps.i18n), {
+          parse_mode: "HTML",
+          reply_markup: renderCardKeyboard(card, locale, deps.i18n),
+          link_preview_options: { is_disabled: true },
+        });
+        ref.messageIds.push(sent.message_id);
+      }
+      ref.messageIds.push(
+        ...await deliver(api, { chatId: adminId }, messages, {
+          headerHtml: adminHeader(t, ticket.id, user, ticket.userId),
+          keyboard: card ? undefined : ticketReplyKeyboard(t, ticket.id),
+        }),
+      );
+    } catch (error) {
+      deps.log.warn("Could not deliver a user message to an admin", {
+        adminId,
+        ticketId: ticket.id,
+        error,
+      });
+    }
+    return ref;
+  }));
+  await recordCopies(deps.kv, ticket.id, seq, copies.filter((ref) => ref.messageIds.length));
+}
+
+async function receiveMessage(ctx: BotContext, message: Message): Promise<void> {
+  const { deps } = ctx;
+  const userId = message.chat.id;
+  const open = await getOpenTicket(deps.kv, userId);
+  if (!open) {
+    const problem = startProblem([message], deps.config.askMinLength);
+    if (problem) {
+      await ctx.reply(ctx.t(problem, { min: deps.config.askMinLength }), { parse_mode: "HTML" });
+      return;
+    }
+  }
+  const now = deps.clock.now();
+  const result = await addUserMessage(
+    deps.kv,
+    userId,
+    recordOf([message], { direction: "in", authorId: userId, at: now }),
+    { onExisting: (ticket) => afterUserMessage(ticket, now) },
+  );
+  if (result.created) {
+    await clearPending(deps.kv, userId);
+    await ctx.reply(ctx.t("conv-ticket-created", { id: String(result.ticket.id) }), {
+      parse_mode: "HTML",
+    });
+  }
+  await deliverToAdmins(ctx.api, deps, result.ticket, result.message.seq, [message], {
+    created: result.created,
+  });
+}
+
+interface AlbumTicket {
+  ticket: Ticket;
+  seq: number;
+  created: boolean;
+}
+
+async function receiveAlbumPart(ctx: BotContext, message: Message): Promise<void> {
+  const { deps } = ctx;
+  const api = ctx.api;
+  const t = ctx.t;
+  const userId = message.chat.id;
+  await bufferAlbumPart<AlbumTicket>(deps, message, {
+    async part(group, item) {
+      if (group.state) {
+        await appendToMessage(deps.kv, group.state.ticket.id, group.state.seq, {
+          messageId: item.message_id,
+          text: item.caption,
+        });
+        return;
+      }
+      const open = await getOpenTicket(deps.kv, userId);
+      // Without an open ticket the album needs a caption; it may come with a later item.
+      if (!open && startProblem(group.messages, deps.config.askMinLength)) return;
+      const now = deps.clock.now();
+      const result = await addUserMessage(
+        deps.kv,
+        userId,
+        recordOf(group.messages, { direction: "in", authorId: userId, at: now }),
+        { onExisting: (ticket) => afterUserMessage(ticket, now) },
+      );
+      if (result.created) await clearPending(deps.kv, userId);
+      group.state = { ticket: result.ticket, seq: result.message.seq, created: result.created };
+    },
+    async done(group) {
+      const state = group.state;
+      if (!state) {
+        await api.sendMessage(userId, t("conv-ask-needs-caption"), { parse_mode: "HTML" });
+        return;
+      }
+      if (state.created) {
+        await api.sendMessage(userId, t("conv-ticket-created", { id: String(state.ticket.id) }), {
+          parse_mode: "HTML",
+        });
+      }
+      await deliverToAdmins(api, deps, state.ticket, state.seq, group.messages, {
+        created: state.created,
+      });
+    },
+  });
+}
 
 /** The user_messages feature. */
 export const userMessagesFeature = new Composer<BotContext>();
+
+const users = userMessagesFeature.chatType("private").filter((ctx) => !ctx.isAdmin);
+
+users.on("message", async (ctx, next) => {
+  const message = ctx.message;
+  if (isCommand(message)) return next();
+  if (message.media_group_id) return await receiveAlbumPart(ctx, message);
+  await receiveMessage(ctx, message);
+});
+
+// An edit of a message that belongs to the open ticket is shown to the admins.
+users.on("edited_message", async (ctx) => {
+  const { deps } = ctx;
+  const edited = ctx.editedMessage;
+  const link = await findByCopy(deps.kv, edited.chat.id, edited.message_id);
+  if (!link) return;
+  const open = await getOpenTicket(deps.kv, edited.chat.id);
+  if (!open || open.id !== link.ticketId) return;
+  const user = await getUser(deps.kv, open.userId);
+  const copies = await Promise.all(deps.config.adminIds.map(async (adminId) => {
+    try {
+      const t = bindT(deps.i18n, await adminLocale(deps, adminId));
+      const ids = await deliver(ctx.api, { chatId: adminId }, [edited], {
+        headerHtml: t("conv-admin-edited", {
+          header: adminHeader(t, open.id, user, open.userId),
+        }),
+        keyboard: ticketReplyKeyboard(t, open.id),
+      });
+      return { chatId: adminId, messageIds: ids };
+    } catch (error) {
+      deps.log.warn("Could not deliver an edit to an admin", { adminId, error });
+      return null;
+    }
+  }));
+  await recordCopies(
+    deps.kv,
+    open.id,
+    link.seq,
+    copies.filter((ref): ref is MessageRef => ref !== null),
+  );
+});

@@ -19,6 +19,8 @@ export interface CardData {
   /** Names of the admins who took the ticket and answered last, when known. */
   takenByName?: string;
   lastRepliedByName?: string;
+  /** Name of the admin who closed the ticket, when an admin did. */
+  closedByName?: string;
   now: number;
   timezone: string;
 }
@@ -39,11 +41,12 @@ export function renderCardText(data: CardData, locale: Locale, i18n: Translator)
   const t = (key: string, args?: Record<string, string | number>) => i18n.t(locale, key, args);
   const name = displayName(user, ticket.userId);
   const lines = [
-    t("card-title", { id: ticket.id, status: t(`status-${ticket.status}`) }),
+    // Ids go in as strings: Fluent would group the digits of numbers (#1,234).
+    t("card-title", { id: String(ticket.id), status: t(`status-${ticket.status}`) }),
     t("card-user", {
       mention: mentionHtml(ticket.userId, name),
       username: user?.username ? `@${escapeHtml(user.username)}` : "—",
-      userId: ticket.userId,
+      userId: String(ticket.userId),
     }),
     t("card-created", { time: formatDateTime(ticket.createdAt, locale, data.timezone) }),
     t("card-activity", { time: formatDateTime(ticket.lastActivityAt, locale, data.timezone) }),
@@ -57,6 +60,10 @@ export function renderCardText(data: CardData, locale: Locale, i18n: Translator)
     }
   } else if (ticket.closedAt !== undefined) {
     lines.push(t("card-closed", { time: formatDateTime(ticket.closedAt, locale, data.timezone) }));
+    if (ticket.closedBy === "auto") lines.push(t("card-closed-auto"));
+    else if (data.closedByName) {
+      lines.push(t("card-closed-by", { name: escapeHtml(data.closedByName) }));
+    }
   }
   lines.push(t("card-messages", { count: ticket.messageCount }));
   if (data.takenByName) lines.push(t("card-taken-by", { name: escapeHtml(data.takenByName) }));

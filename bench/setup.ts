@@ -1,0 +1,57 @@
+/**
+ * The bot's dependencies for benchmarks: real config parsing, real
+ * translations, a file-backed store, a silent logger.
+ *
+ * @module
+ */
+import type { UserFromGetMe } from "grammy/types";
+import { type Config, parseConfig } from "../src/config.ts";
+import type { BotDeps } from "../src/bot/context.ts";
+import { noAlerts } from "../src/bot/context.ts";
+import { loadTranslator } from "../src/i18n.ts";
+import { silentLogger } from "../src/log.ts";
+import type { Clock } from "../src/clock.ts";
+
+/** The admins of the benchmark bot. */
+export const ADMINS = [1001, 1002] as const;
+
+/** getMe of the benchmark bot, so grammY never calls it. */
+export const BENCH_BOT_INFO: UserFromGetMe = {
+  id: 7000000001,
+  is_bot: true,
+  first_name: "Support Desk",
+  username: "support_desk_bench_bot",
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+  can_manage_bots: false,
+  supports_join_request_queries: false,
+};
+
+/** The configuration of every benchmark bot (defaults otherwise). */
+export function benchConfig(dataDir: string): Config {
+  return parseConfig({
+    BOT_TOKEN: "123456789:BENCH-token_for-benchmarks",
+    ADMIN_ID: ADMINS.join(","),
+    DEFAULT_LOCALE: "en",
+    TELEGRAM_API_ROOT: "http://127.0.0.1:9",
+    DATA_DIR: dataDir,
+  });
+}
+
+/** Dependencies of a benchmark bot on `kv`. */
+export function benchDeps(kv: Deno.Kv, dataDir: string, clock: Clock): BotDeps {
+  return {
+    kv,
+    config: benchConfig(dataDir),
+    clock,
+    log: silentLogger,
+    i18n: loadTranslator(),
+    alerts: noAlerts,
+    runtime: { startedAt: clock.now(), errorCount: 0, inFlight: 0 },
+  };
+}

@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { ADMIN_A, ADMIN_B, createTestApp, HOUR } from "../helpers/app.ts";
+import { command, privateText, user } from "../helpers/updates.ts";
+import { getOpenTicket } from "../../src/store/tickets.ts";
+import { readStats } from "../../src/store/stats.ts";
+import { press } from "./conversation_support.ts";
+
+Deno.test("feedback: is stored and delivered to the admins and the alert chat, not as a ticket", async () => {
+  const alertChat = -1009876543210;
+  await using app = await createTestApp({ env: { ALERT_CHAT_ID: String(alertChat) } });
+  app.sim.addGroup(alertChat);
+  const u = user(1101, { first_name: "Fiona" });
+  await app.send(command(u, "start"));
+  await press(app, u, "Feedback");
+  await app.send(privateText(u, "Your bot is very helpful!"));
+  assert.equal(await getOpenTicket(app.kv, u.id), null);
+  assert.equal((await readStats(app.kv, app.clock.now())).feedbackCount, 1);
+  for (const chat of [ADMIN_A, ADMIN_B, alertChat]) {
+    const texts = app.sim.textsTo(chat).join("\n");
+    assert.match(texts, /Your bot is very helpful!/);
+    assert.match(texts, /Fiona/);
+  }
+});
+
+Deno.test("feedback: inside the cooldown a second one is refused with the time of the next", async () => {
+  await using app = await createTestApp({
+    env: { FEEDBACK_COOLDOWN_ENABLED: "true", FEEDBACK_COOLDOWN_HOURS: "24", TIMEZONE: "UTC" },
+  });
+  const u = user(1102);
+  await app.send(command(u, "start"));
+  await press(app, u, "Feedback");
+  await app.send(privateText(u, "First feedback message"));
+  app.clock.advance(2 * HOUR);
+  await press(app, u, "Feedback");
+  const refusal = app.sim.lastMessageIn(u.id)!.text!;
+  // Sent at 09:00 UTC on 24/11/2026; the next one is allowed 24 hours later.
+  assert.match(refusal, /25\/11\/2026, 09:00/);
+  assert.equal((await readStats(app.kv, app.clock.now())).feedbackCount, 1);
+
+  app.clock.advance(23 * HOUR);
+  await press(app, u, "Feedback");
+  await app.send(privateText(u, "Second feedback message"));
+  assert.equal((await readStats(app.kv, app.clock.now())).feedbackCount, 2);
+});
+
+Deno.test("feedback: the cooldown message is in the user's language", async () => {
+  await using app = await createTestApp({ env: { FEEDBACK_COOLDOWN_ENABLED: "true" } });
+  const u = user(1103, { language_code: "ru" });
+  await app.send(command(u, "start"));
+  await press(app, u, "отзыв");
+  await app.send(privateText(u, "Первый отзыв о боте"));
+  await press(app, u, "отзыв");
+  assert.match(app.sim.lastMessageIn(u.id)!.text!, /Следующий можно отправить/);
+});

@@ -1,0 +1,121 @@
+/**
+ * A whole bot wired for tests: real config parsing, real Deno KV (`:memory:`
+ * unless a path is given), the fake Telegram behind an API transformer, and a
+ * clock the test moves.
+ *
+ * @module
+ */
+import type { Bot } from "grammy";
+import type { Update } from "grammy/types";
+import { type Config, parseConfig } from "../../src/config.ts";
+import type { BotContext, BotDeps } from "../../src/bot/context.ts";
+import { noAlerts } from "../../src/bot/context.ts";
+import { createBot } from "../../src/bot/mod.ts";
+import { loadTranslator, type Translator } from "../../src/i18n.ts";
+import { silentLogger } from "../../src/log.ts";
+import { TelegramSim } from "./telegram_sim.ts";
+import { TEST_BOT_INFO } from "./bot_api.ts";
+
+/** The admins of every test app. */
+export const ADMIN_A = 1001;
+export const ADMIN_B = 1002;
+
+/** A clock that moves only when the test says so. */
+export class TestClock {
+  constructor(public current = Date.UTC(2026, 10, 24, 9, 0, 0)) {}
+  now = () => this.current;
+  advance(ms: number): void {
+    this.current += ms;
+  }
+  set(ms: number): void {
+    this.current = ms;
+  }
+}
+
+/** Hours in milliseconds, for moving the clock. */
+export const HOUR = 3_600_000;
+
+/** The environment every test app starts from; tests override single variables. */
+export const BASE_ENV: Record<string, string> = {
+  BOT_TOKEN: "123456789:TEST-token_for-tests",
+  ADMIN_ID: `${ADMIN_A},${ADMIN_B}`,
+  DEFAULT_LOCALE: "en",
+  TELEGRAM_API_ROOT: "http://127.0.0.1:9",
+};
+
+let sharedI18n: Translator | undefined;
+
+/** A running test bot and everything around it. */
+export interface TestApp {
+  bot: Bot<BotContext>;
+  sim: TelegramSim;
+  kv: Deno.Kv;
+  deps: BotDeps;
+  clock: TestClock;
+  config: Config;
+  /** Handles updates one after another, as the runner would for one chat. */
+  send(...updates: (Update | Update[])[]): Promise<void>;
+  /** Closes the store. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Options of {@link createTestApp}. */
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** A store path; default `:memory:`. */
+  kvPath?: string;
+  kv?: Deno.Kv;
+  sim?: TelegramSim;
+  clock?: TestClock;
+  deps?: Partial<BotDeps>;
+  /** Auto-retry attempts (default 2, with real waiting for retry_after). */
+  maxRetryAttempts?: number;
+}
+
+/** Builds a test app. Use with `await using app = await createTestApp()`. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const config = parseConfig({ ...BASE_ENV, ...options.env });
+  const kv = options.kv ?? await Deno.openKv(options.kvPath ?? ":memory:");
+  const sim = options.sim ?? new TelegramSim();
+  const clock = options.clock ?? new TestClock();
+  sharedI18n ??= loadTranslator();
+  const deps: BotDeps = {
+    kv,
+    config,
+    clock,
+    log: silentLogger,
+    i18n: sharedI18n,
+    alerts: noAlerts,
+    runtime: { startedAt: clock.now(), errorCount: 0, inFlight: 0 },
+    ...options.deps,
+  };
+  const bot = createBot(deps, {
+    botInfo: TEST_BOT_INFO,
+    transformers: [
+      (_prev, method, payload) => sim.call(method, payload as Record<string, unknown>) as never,
+    ],
+    maxRetryAttempts: options.maxRetryAttempts ?? 2,
+  });
+  await bot.init();
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    if (!options.kv) kv.close();
+    await Promise.resolve();
+  };
+  return {
+    bot,
+    sim,
+    kv,
+    deps,
+    clock,
+    config,
+    async send(...updates) {
+      for (const update of updates.flat()) await bot.handleUpdate(update);
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

@@ -1,0 +1,398 @@
+/**
+ * An in-memory Telegram Bot API that answers like the real one, strictly:
+ * HTML parse mode, length limits, inline keyboards, replies, edits, chats
+ * that block the bot, uploads, injected faults (429/5xx). Every call is
+ * recorded with its response so tests can assert on what the bot did.
+ *
+ * Plug it into grammY with `attachSim` (bot_api.ts) or serve it over HTTP
+ * with `startFakeApi` (fake_api_server.ts). Build incoming updates with
+ * updates.ts: the sim knows every message those factories create, so the
+ * bot can reply to, copy and forward them.
+ *
+ * @module
+ */
+
+import type { Message } from "grammy/types";
+import { isInputFile, isUploadedFile, readInputFile, type UploadedFile } from "./media.ts";
+import { METHODS } from "./sim_methods.ts";
+import {
+  commandsKeyOf,
+  type GroupOptions,
+  type Payload,
+  type SimOptions,
+  SimState,
+} from "./sim_state.ts";
+import { type ApiErrorBody, ApiFailure, stringParam } from "./validate.ts";
+import { rememberMessage } from "./world.ts";
+
+export type { ApiErrorBody, GroupOptions, SimOptions, UploadedFile };
+
+/** A successful answer. */
+export interface SimSuccess {
+  ok: true;
+  result: unknown;
+}
+
+/** A failed answer, as Telegram's JSON. */
+export interface SimFailure extends ApiErrorBody {
+  ok: false;
+}
+
+/** What {@link TelegramSim.call} returns. */
+export type SimResponse = SimSuccess | SimFailure;
+
+/** An upload seen in a call. */
+export interface RecordedUpload extends UploadedFile {
+  /** Where it was in the payload, e.g. "document" or "media.1.media". */
+  field: string;
+}
+
+/** One recorded call (failed ones included). */
+export interface RecordedCall {
+  method: string;
+  /** Parameters as the sim saw them; uploads are replaced by {@link UploadedFile}s. */
+  payload: Payload;
+  /** Date.now() when the call arrived. */
+  at: number;
+  response: SimResponse;
+  uploads: RecordedUpload[];
+}
+
+interface Fault {
+  method: string;
+  error: ApiErrorBody;
+  remaining: number;
+  predicate?: (payload: Payload) => boolean;
+}
+
+/** Upload limit of the cloud Bot API. */
+const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+
+/** Methods that put a message into a chat (see {@link TelegramSim.sentTo}). */
+const MESSAGE_METHODS = new Set([
+  "sendmessage",
+  "copymessage",
+  "copymessages",
+  "forwardmessage",
+  "forwardmessages",
+  "sendphoto",
+  "sendvideo",
+  "senddocument",
+  "sendaudio",
+  "sendvoice",
+  "sendanimation",
+  "sendsticker",
+  "sendvideonote",
+  "sendmediagroup",
+  "sendlocation",
+  "sendcontact",
+  "sendpoll",
+  "senddice",
+  "editmessagetext",
+  "editmessagecaption",
+  "editmessagemedia",
+  "editmessagereplymarkup",
+]);
+
+/** The simulated Telegram. */
+export class TelegramSim {
+  /** Every call in arrival order, failed ones included. */
+  readonly calls: RecordedCall[] = [];
+  readonly #state: SimState;
+  #faults: Fault[] = [];
+
+  constructor(options: SimOptions = {}) {
+    this.#state = new SimState(options);
+  }
+
+  /** Answers one Bot API call like Telegram (never throws for API errors). */
+  async call(method: string, payload: Payload = {}): Promise<SimResponse> {
+    const at = Date.now();
+    const { normalized, uploads } = await normalizeUploads(payload ?? {});
+    const response = this.#answer(method, normalized, uploads);
+    this.calls.push({ method, payload: normalized, at, response, uploads });
+    return structuredClone(response);
+  }
+
+  #answer(method: string, payload: Payload, uploads: RecordedUpload[]): SimResponse {
+    const fault = this.takeFault(method, payload);
+    if (fault) return { ok: false, ...fault };
+    if (uploads.some((u) => u.size > MAX_UPLOAD_BYTES)) {
+      return { ok: false, error_code: 413, description: "Request Entity Too Large" };
+    }
+    const handler = METHODS[method.toLowerCase()];
+    if (!handler) return { ok: false, error_code: 404, description: "Not Found" };
+    try {
+      // A JSON round trip, like the wire: drops undefined fields and never aliases sim state.
+      return { ok: true, result: JSON.parse(JSON.stringify(handler(this.#state, payload))) };
+    } catch (e) {
+      if (e instanceof ApiFailure) return { ok: false, ...structuredClone(e.body) };
+      throw e;
+    }
+  }
+
+  /**
+   * Records a call answered outside the sim (the fake server's getUpdates),
+   * so `calls` shows the whole conversation.
+   */
+  record(method: string, payload: Payload, response: SimResponse): void {
+    this.calls.push({ method, payload, at: Date.now(), response, uploads: [] });
+  }
+
+  /**
+   * Makes the next `times` calls of `method` ("*" for any) that match
+   * `predicate` fail with `error`, e.g.
+   * `{ error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } }`.
+   */
+  failNext(
+    method: string,
+    error: ApiErrorBody,
+    times = 1,
+    predicate?: (payload: Payload) => boolean,
+  ): void {
+    this.#faults.push({ method: method.toLowerCase(), error, remaining: times, predicate });
+  }
+
+  /** Consumes a matching injected fault (used by the fake server for getUpdates). */
+  takeFault(method: string, payload: Payload): ApiErrorBody | undefined {
+    const name = method.toLowerCase();
+    const fault = this.#faults.find((f) =>
+      (f.method === name || f.method === "*") && (!f.predicate || f.predicate(payload))
+    );
+    if (!fault) return undefined;
+    if (--fault.remaining <= 0) this.#faults = this.#faults.filter((f) => f !== fault);
+    return structuredClone(fault.error);
+  }
+
+  /** Calls of `method` (case-insensitive), failed ones included. */
+  callsTo(method: string): RecordedCall[] {
+    const name = method.toLowerCase();
+    return this.calls.filter((c) => c.method.toLowerCase() === name);
+  }
+
+  /** Successful message-producing calls (sends, copies, forwards, edits) targeting `chatId`. */
+  sentTo(chatId: number): RecordedCall[] {
+    return this.calls.filter((c) =>
+      c.response.ok && MESSAGE_METHODS.has(c.method.toLowerCase()) &&
+      String(c.payload.chat_id) === String(chatId)
+    );
+  }
+
+  /** The last successful message-producing call targeting `chatId`. */
+  lastSentTo(chatId: number): RecordedCall | undefined {
+    return this.sentTo(chatId).at(-1);
+  }
+
+  /**
+   * Texts and captions of {@link sentTo} calls, as sent (HTML source included).
+   * For copies and forwards: the caption override, else the copied text/caption.
+   */
+  textsTo(chatId: number): string[] {
+    return this.sentTo(chatId).flatMap((c) => this.#textsOf(chatId, c));
+  }
+
+  #textsOf(chatId: number, c: RecordedCall): string[] {
+    const method = c.method.toLowerCase();
+    const own = (v: unknown) => {
+      const s = stringParam(v);
+      return s === undefined || s === "" ? [] : [s];
+    };
+    const stored = (id: number) => {
+      const m = this.#state.findMessage(chatId, id)?.message;
+      return own(m?.text ?? m?.caption);
+    };
+    switch (method) {
+      case "sendmessage":
+      case "editmessagetext":
+        return own(c.payload.text);
+      case "sendmediagroup": {
+        const media = typeof c.payload.media === "string"
+          ? JSON.parse(c.payload.media)
+          : c.payload.media;
+        return (media as Payload[]).flatMap((item) => own(item.caption));
+      }
+      case "copymessage": {
+        if (c.payload.caption !== undefined) return own(c.payload.caption);
+        return stored((c.response as SimSuccess & { result: Message }).result.message_id);
+      }
+      case "copymessages":
+      case "forwardmessages":
+        return (c.response as { result: { message_id: number }[] }).result
+          .flatMap((r) => stored(r.message_id));
+      case "forwardmessage":
+        return stored((c.response as { result: Message }).result.message_id);
+      case "editmessagemedia": {
+        const media = typeof c.payload.media === "string"
+          ? JSON.parse(c.payload.media)
+          : c.payload.media;
+        return own((media as Payload | undefined)?.caption);
+      }
+      default:
+        return own(c.payload.caption);
+    }
+  }
+
+  /** Forgets recorded calls (state such as chats and messages is kept). */
+  clear(): void {
+    this.calls.length = 0;
+  }
+
+  /** Messages in a chat as Telegram has them now (bot's, after edits, and users'). */
+  messagesIn(chatId: number): Message[] {
+    return structuredClone(this.#state.messagesIn(chatId));
+  }
+
+  /** The newest message in a chat. */
+  lastMessageIn(chatId: number): Message | undefined {
+    return this.messagesIn(chatId).at(-1);
+  }
+
+  /** One message of a chat. */
+  message(chatId: number, messageId: number): Message | undefined {
+    const found = this.#state.findMessage(chatId, messageId);
+    return found && structuredClone(found.message);
+  }
+
+  /** Makes a hand-built message known, as if a user had sent it. */
+  addIncoming(message: Message): void {
+    rememberMessage(message);
+  }
+
+  /** Registers a group (forum supergroup with `isForum`); unregistered negative ids are "chat not found". */
+  addGroup(id: number, options: GroupOptions = {}): void {
+    this.#state.addGroup(id, options);
+  }
+
+  /** Registers a forum topic that users created. */
+  addTopic(chatId: number, threadId: number, name = `Topic ${threadId}`): void {
+    const st = this.#state.chatState(chatId);
+    if (!st) throw new Error(`unknown chat ${chatId}: addGroup first`);
+    st.deletedTopics.delete(threadId);
+    st.topics.set(threadId, { name, icon_color: 7322096, closed: false });
+  }
+
+  /** Forum topics of a chat (created by the bot or added by the test). */
+  topics(chatId: number): { message_thread_id: number; name: string; closed: boolean }[] {
+    const st = this.#state.chats.get(chatId);
+    return [...(st?.topics ?? [])].map(([id, t]) => ({
+      message_thread_id: id,
+      name: t.name,
+      closed: t.closed,
+    }));
+  }
+
+  /** Sets a user's membership in a group, e.g. to make them an administrator. */
+  setMember(
+    chatId: number,
+    userId: number,
+    status: "creator" | "administrator" | "member" | "left" | "kicked",
+  ): void {
+    const st = this.#state.chatState(chatId);
+    if (!st) throw new Error(`unknown chat ${chatId}: addGroup first`);
+    const user = this.#state.member(st, userId).user;
+    const member = status === "administrator"
+      ? {
+        status,
+        user,
+        can_be_edited: false,
+        is_anonymous: false,
+        can_manage_chat: true,
+        can_delete_messages: true,
+        can_manage_video_chats: false,
+        can_restrict_members: true,
+        can_promote_members: false,
+        can_change_info: false,
+        can_invite_users: true,
+        can_post_stories: false,
+        can_edit_stories: false,
+        can_delete_stories: false,
+      }
+      : status === "creator"
+      ? { status, user, is_anonymous: false }
+      : status === "kicked"
+      ? { status, user, until_date: 0 }
+      : { status, user };
+    st.members.set(userId, member as never);
+  }
+
+  /** The user blocked the bot: sends to their chat fail with 403. */
+  blockBot(userId: number): void {
+    this.#privateChat(userId).blocked = true;
+  }
+
+  /** The user unblocked the bot. */
+  unblockBot(userId: number): void {
+    this.#privateChat(userId).blocked = false;
+  }
+
+  /** The user never pressed Start: sends fail with "bot can't initiate conversation". */
+  neverStarted(userId: number): void {
+    this.#privateChat(userId).neverStarted = true;
+  }
+
+  /** The bot was removed from a group: sends fail with 403. */
+  kickBot(chatId: number): void {
+    const st = this.#state.chatState(chatId);
+    if (!st) throw new Error(`unknown chat ${chatId}: addGroup first`);
+    st.kicked = true;
+  }
+
+  /** The chat (or user account) is gone: every call naming it fails with "chat not found". */
+  deleteChat(id: number): void {
+    const st = this.#state.chatState(id);
+    if (st) st.deleted = true;
+  }
+
+  /** Current webhook URL ("" when polling). */
+  get webhookUrl(): string {
+    return this.#state.webhookUrl;
+  }
+
+  /** Commands set for a scope (default scope) and language. */
+  commands(scope: Record<string, unknown> = { type: "default" }, languageCode = ""): unknown[] {
+    return this.#state.commands.get(commandsKeyOf(scope, languageCode)) ?? [];
+  }
+
+  /** Lets the fake server report its queue in getWebhookInfo. */
+  set pendingUpdateCount(fn: () => number) {
+    this.#state.pendingUpdateCount = fn;
+  }
+
+  #privateChat(userId: number) {
+    const st = this.#state.chatState(userId);
+    if (!st || st.chat.type !== "private") throw new Error(`${userId} is not a user id`);
+    return st;
+  }
+}
+
+/**
+ * Gives the payload the form it has on the wire: InputFiles become
+ * {@link UploadedFile}s (read like an upload would), class instances such as
+ * grammY's InlineKeyboard become their JSON, null/undefined fields are dropped
+ * (grammY omits them), and the result shares nothing with the caller's objects.
+ */
+async function normalizeUploads(
+  payload: Payload,
+): Promise<{ normalized: Payload; uploads: RecordedUpload[] }> {
+  const uploads: RecordedUpload[] = [];
+  const walk = async (v: unknown, path: string): Promise<unknown> => {
+    if (isInputFile(v)) v = await readInputFile(v);
+    if (isUploadedFile(v)) {
+      uploads.push({ ...v, field: path });
+      return v;
+    }
+    if (typeof v !== "object" || v === null) return v;
+    if (Array.isArray(v)) return await Promise.all(v.map((x, i) => walk(x, `${path}.${i}`)));
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) {
+      return JSON.parse(JSON.stringify(v) ?? "null");
+    }
+    const out: Payload = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (x !== undefined && x !== null) out[k] = await walk(x, path ? `${path}.${k}` : k);
+    }
+    return out;
+  };
+  const normalized = await walk(payload, "") as Payload;
+  return { normalized, uploads };
+}
