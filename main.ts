@@ -5,7 +5,9 @@
  *
  * @module
  */
+import "./src/quiet_warnings.ts";
 import { run } from "@grammyjs/runner";
+import { BotError } from "grammy";
 import { ConfigError, parseConfig, readEnvironment } from "./src/config.ts";
 import { openStore, StoreError } from "./src/store/mod.ts";
 import { createLogger } from "./src/log.ts";
@@ -92,6 +94,16 @@ async function main(args: string[]): Promise<number> {
     }
   }
 
+  // Signals are heard from here on, so a stop during start-up is not a crash.
+  let stopReason: string | undefined;
+  const { promise: stopped, resolve: stop } = Promise.withResolvers<string>();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => {
+      stopReason ??= signal;
+      stop(signal);
+    });
+  }
+
   const alerts = createAlerts(partial);
   const deps: BotDeps = { ...partial, alerts };
   const bot = createBot(deps);
@@ -114,26 +126,34 @@ async function main(args: string[]): Promise<number> {
   }
   await registerCommands(bot.api, deps);
 
+  // Updates received but not finished when the last run was killed (journal.ts).
   const unfinished = await journaledUpdates(kv);
   if (unfinished.length) {
     log.warn("Handling updates left over from the last run", { count: unfinished.length });
   }
-  for (const update of unfinished) await bot.handleUpdate(update);
+  for (const update of unfinished) {
+    try {
+      await bot.handleUpdate(update);
+    } catch (error) {
+      // As the runner does: a failing update goes to the error boundary, the start goes on.
+      if (error instanceof BotError) await bot.errorHandler(error);
+      else log.error("A left-over update failed again", { updateId: update.update_id, error });
+    }
+  }
 
   const jobs = startJobs(deps, bot.api);
-  const runner = run(bot);
+  const runner = stopReason ? undefined : run(bot);
   await alerts.started();
 
-  const { promise: stopped, resolve: stop } = Promise.withResolvers<string>();
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    Deno.addSignalListener(signal, () => stop(signal));
-  }
   const reason = await Promise.race([
     stopped,
-    runner.task()?.then(() => "runner ended") ?? Promise.resolve("runner ended"),
+    runner?.task()?.then(
+      () => "runner ended",
+      (error) => `runner failed: ${(error as Error).message}`,
+    ) ?? Promise.resolve(stopReason ?? "runner ended"),
   ]);
   log.info("Shutting down", { reason });
-  if (runner.isRunning()) await runner.stop();
+  if (runner?.isRunning()) await runner.stop();
   await jobs.stop();
   await flushAlbums(deps);
   await waitForInFlight(deps, DRAIN_TIMEOUT_MS);

@@ -20,6 +20,7 @@ import { createFloorBot } from "./floor.ts";
 import { countingKv } from "./kv_counter.ts";
 import { buildScaleStore, measureScale, TICKETS_PER_DAY } from "./scale.ts";
 import { measureSeed, type SeedFigures } from "./seed_json.ts";
+import { readStats } from "../src/store/stats.ts";
 import { machine, peakRssMb, percentile, round, rssMb, table } from "./report.ts";
 
 const quick = Deno.args.includes("--quick");
@@ -127,6 +128,7 @@ const peakRss = peakRssMb() ?? rssSamplePeak;
 const realErrors = real.deps!.runtime.errorCount;
 const apiCalls = real.api.total();
 const loadUpdates = loadFigures.reduce((sum, f) => sum + f.real.updates, 0);
+const loadStats = await readStats(real.kv, Date.now());
 
 // Where the round trips go: a short extra pass through a counting wrapper (untimed).
 const counted = countingKv(await Deno.openKv(`${dir}/counted.kv`));
@@ -260,7 +262,10 @@ log(
   `Our bot made ${apiCalls.toLocaleString("en")} Bot API calls, ` +
     `opened ${ticketsSeen.toLocaleString("en")} of ${
       (ROUND * (ROUNDS_CONCURRENT + ROUNDS_SEQUENTIAL)).toLocaleString("en")
-    } tickets in timed rounds, ${realErrors} update errors.`,
+    } tickets in timed rounds, ${realErrors} update errors; its store holds ` +
+    `${loadStats.ticketsTotal.toLocaleString("en")} tickets, ` +
+    `${loadStats.ticketsClosed.toLocaleString("en")} closed, ` +
+    `${loadStats.ratingsCount.toLocaleString("en")} rated (warm-up included).`,
 );
 
 log("\nStore round trips and Bot API calls per update (diagnostic pass, untimed)");

@@ -289,3 +289,7 @@ help-commands = <b>⌨️ Commands</b>
     /unban &lt;user id&gt;: unblock a user
     /id: your id; in a group also the chat and topic ids
     /help: this screen
+
+## Hardening: unsupported messages, delivery failures
+
+hardening-not-supported = 🙏 Sorry, this kind of message is not supported. Please send text, a photo, a video, a file, a voice or audio message, a sticker, a contact or a location.

@@ -285,3 +285,7 @@ help-commands = <b>⌨️ Команды</b>
     /unban &lt;id пользователя&gt;: разблокировать
     /id: ваш id; в группе ещё id чата и темы
     /help: этот экран
+
+## Hardening: unsupported messages, delivery failures
+
+hardening-not-supported = 🙏 Извините, такой тип сообщений не поддерживается. Отправьте текст, фото, видео, файл, голосовое или аудио, стикер, контакт или геопозицию.

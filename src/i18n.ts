@@ -80,3 +80,11 @@ export function pickLocale(languageCode: string | undefined, fallback: Locale): 
   const base = languageCode?.toLowerCase().split("-")[0];
   return (LOCALES as readonly string[]).includes(base ?? "") ? base as Locale : fallback;
 }
+
+/** The language a user reads: their choice, else their Telegram language, else the default. */
+export function userLocale(
+  user: { locale?: Locale; languageCode?: string } | null | undefined,
+  fallback: Locale,
+): Locale {
+  return user?.locale ?? pickLocale(user?.languageCode, fallback);
+}

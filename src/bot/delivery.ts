@@ -43,6 +43,98 @@ export function isUnreachableError(error: unknown): boolean {
   return error instanceof GrammyError && error.error_code === 403;
 }
 
+/**
+ * Message fields that make a message a copyable one (Telegram copies these;
+ * service messages, stories, games, invoices, paid media and giveaways it refuses).
+ */
+const COPYABLE_FIELDS = [
+  "text",
+  "animation",
+  "audio",
+  "document",
+  "photo",
+  "sticker",
+  "video",
+  "video_note",
+  "voice",
+  "contact",
+  "venue",
+  "location",
+  "checklist",
+] as const;
+
+/**
+ * Fields of service messages: Telegram's notes about something that happened
+ * in the chat (a pin, a timer, a payment), not something a person wrote to us.
+ */
+const SERVICE_FIELDS = [
+  "new_chat_members",
+  "left_chat_member",
+  "new_chat_title",
+  "new_chat_photo",
+  "delete_chat_photo",
+  "group_chat_created",
+  "supergroup_chat_created",
+  "channel_chat_created",
+  "message_auto_delete_timer_changed",
+  "migrate_to_chat_id",
+  "migrate_from_chat_id",
+  "pinned_message",
+  "successful_payment",
+  "refunded_payment",
+  "users_shared",
+  "chat_shared",
+  "gift",
+  "unique_gift",
+  "connected_website",
+  "write_access_allowed",
+  "passport_data",
+  "proximity_alert_triggered",
+  "boost_added",
+  "chat_background_set",
+  "checklist_tasks_done",
+  "checklist_tasks_added",
+  "direct_message_price_changed",
+  "forum_topic_created",
+  "forum_topic_edited",
+  "forum_topic_closed",
+  "forum_topic_reopened",
+  "general_forum_topic_hidden",
+  "general_forum_topic_unhidden",
+  "giveaway_created",
+  "giveaway_completed",
+  "paid_message_price_changed",
+  "video_chat_scheduled",
+  "video_chat_started",
+  "video_chat_ended",
+  "video_chat_participants_invited",
+  "web_app_data",
+] as const;
+
+/**
+ * Whether the bot can pass a message on: "ok" (text, media, contact,
+ * location...), "service" (a note from Telegram, ignored) or "unsupported"
+ * (polls, dice, stories, games...: the sender is told so).
+ */
+export function contentSupport(message: Message): "ok" | "service" | "unsupported" {
+  const fields = message as unknown as Record<string, unknown>;
+  if (message.dice !== undefined || message.poll !== undefined) return "unsupported";
+  if (COPYABLE_FIELDS.some((field) => fields[field] !== undefined)) return "ok";
+  if (SERVICE_FIELDS.some((field) => fields[field] !== undefined)) return "service";
+  return "unsupported";
+}
+
+/** Logs a failed Telegram call and reports it to the alert chat (throttled there). */
+export function reportFailure(
+  deps: Pick<BotDeps, "log"> & Partial<Pick<BotDeps, "alerts">>,
+  error: unknown,
+  what: string,
+  details: Record<string, unknown> = {},
+): void {
+  deps.log.warn(what, { ...details, error });
+  deps.alerts?.error(error, what);
+}
+
 /** What a single Telegram message is. */
 export function kindOf(message: Message): MessageKind {
   if (message.text !== undefined) return "text";

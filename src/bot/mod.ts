@@ -2,7 +2,7 @@
  * `createBot(config, deps)`: the one place where the middleware order is decided.
  *
  * per-chat sequencing → journal (dedup, crash safety) → context (admin check, profile, language) →
- * features (admin first, then users) → unhandled.
+ * /id → scope (private chats only from here on) → features (admin first, then users) → unhandled.
  *
  * @module
  */
@@ -15,6 +15,9 @@ import { contextMiddleware } from "./middleware/context.ts";
 import { journalMiddleware, journalTransformer } from "./journal.ts";
 import { handleBotError } from "./middleware/errors.ts";
 import { idFeature } from "./features/id.ts";
+import { scopeFeature } from "./features/scope.ts";
+import { membershipFeature } from "./features/membership.ts";
+import { unsupportedFeature } from "./features/unsupported.ts";
 import { adminPanelFeature } from "./features/admin_panel.ts";
 import { startFeature } from "./features/start.ts";
 import { languageFeature } from "./features/language.ts";
@@ -72,8 +75,11 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   bot.use(contextMiddleware(deps));
 
   bot.use(idFeature);
+  bot.use(scopeFeature);
+  bot.use(membershipFeature);
   bot.use(adminPanelFeature);
   bot.use(startFeature);
+  bot.use(unsupportedFeature);
   bot.use(languageFeature);
   bot.use(feedbackFeature);
   bot.use(ratingFeature);

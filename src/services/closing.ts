@@ -8,8 +8,8 @@ import type { BotDeps } from "../bot/context.ts";
 import type { Ticket } from "../domain/ticket.ts";
 import { getUser, markUnreachable } from "../store/users.ts";
 import { bindT, ratingKeyboard } from "../bot/render/menu.ts";
-import { userLocale } from "../bot/render/notices.ts";
-import { isUnreachableError } from "../bot/delivery.ts";
+import { userLocale } from "../i18n.ts";
+import { isUnreachableError, reportFailure } from "../bot/delivery.ts";
 
 /**
  * Sends the user the closure notice in their language, with the rating buttons;
@@ -44,7 +44,7 @@ export async function announceClosed(
     if (isUnreachableError(error)) {
       await markUnreachable(deps.kv, ticket.userId);
     } else {
-      deps.log.warn("Could not send a closure notice", { ticketId: ticket.id, error });
+      reportFailure(deps, error, "Could not send a closure notice", { ticketId: ticket.id });
     }
     return false;
   }

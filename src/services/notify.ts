@@ -7,7 +7,9 @@ import type { Api } from "grammy";
 import type { Locale } from "../config.ts";
 import type { BotDeps } from "../bot/context.ts";
 import { getUser } from "../store/users.ts";
+import { userLocale } from "../i18n.ts";
 import type { MessageRef } from "../store/tickets.ts";
+import { reportFailure } from "../bot/delivery.ts";
 
 /** A message rendered for one language. */
 export interface Rendered {
@@ -15,9 +17,9 @@ export interface Rendered {
   other?: Parameters<Api["sendMessage"]>[2];
 }
 
-/** The language an admin reads: their stored choice, else DEFAULT_LOCALE. */
+/** The language an admin reads: their choice, else their Telegram language, else DEFAULT_LOCALE. */
 export async function adminLocale(deps: Pick<BotDeps, "kv" | "config">, adminId: number) {
-  return (await getUser(deps.kv, adminId))?.locale ?? deps.config.defaultLocale;
+  return userLocale(await getUser(deps.kv, adminId), deps.config.defaultLocale);
 }
 
 /**
@@ -27,7 +29,7 @@ export async function adminLocale(deps: Pick<BotDeps, "kv" | "config">, adminId:
  */
 export async function notifyAdmins(
   api: Api,
-  deps: Pick<BotDeps, "kv" | "config" | "log">,
+  deps: Pick<BotDeps, "kv" | "config" | "log"> & Partial<Pick<BotDeps, "alerts">>,
   render: (locale: Locale, adminId: number) => Rendered,
 ): Promise<MessageRef[]> {
   const sent = await Promise.all(deps.config.adminIds.map(async (adminId) => {
@@ -40,7 +42,7 @@ export async function notifyAdmins(
       });
       return { chatId: adminId, messageIds: [message.message_id] };
     } catch (error) {
-      deps.log.warn("Could not notify an admin", { adminId, error });
+      reportFailure(deps, error, "Could not notify an admin", { adminId });
       return null;
     }
   }));

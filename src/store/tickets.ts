@@ -317,6 +317,33 @@ export async function addSupportMessage(
 }
 
 /**
+ * Stores a later edit of one of the user's messages as a message of kind
+ * "edit" on an open ticket; the original record stays as it was, so nothing
+ * the user wrote is lost. The turn and the times do not change: an edit is not
+ * a new message. Returns null when the ticket is missing or closed.
+ */
+export async function addEditMessage(
+  kv: Deno.Kv,
+  ticketId: number,
+  content: NewMessage,
+): Promise<{ ticket: Ticket; message: TicketMessage } | null> {
+  const stored = shorten({ ...content, kind: "edit" });
+  let message: TicketMessage | undefined;
+  const result = await updateTicket(
+    kv,
+    ticketId,
+    (ticket) =>
+      ticket.status === "closed" ? null : { ...ticket, messageCount: ticket.messageCount + 1 },
+    (op, after) => {
+      message = { ...stored, ticketId, seq: after.messageCount, copies: [] };
+      // The source message keeps pointing at its original record.
+      op.set(keys.ticketMessage(ticketId, message.seq), message);
+    },
+  );
+  return result && message ? { ticket: result.after, message } : null;
+}
+
+/**
  * Records where a message was delivered, so that a Telegram reply to any copy
  * finds its ticket (also after a restart).
  */
@@ -341,6 +368,15 @@ export async function recordCopies(
     if ((await op.commit()).ok) return;
   }
   throw new Error(`Could not record the copies of #${ticketId}/${seq}`);
+}
+
+/** One message of a ticket. */
+export async function getMessage(
+  kv: Deno.Kv,
+  ticketId: number,
+  seq: number,
+): Promise<TicketMessage | null> {
+  return (await kv.get<TicketMessage>(keys.ticketMessage(ticketId, seq))).value;
 }
 
 /** The last `limit` messages of a ticket, oldest first. */

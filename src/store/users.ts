@@ -125,7 +125,8 @@ export async function setLocale(kv: Deno.Kv, userId: number, locale: Locale): Pr
 
 /**
  * Blocks or unblocks a user, keeping the blocked index and counter in step.
- * A user never seen before is created (an admin may /ban an id in advance).
+ * A user never seen before is created when blocked (an admin may /ban an id in
+ * advance); unblocking an unknown id changes nothing.
  * Returns whether anything changed.
  */
 export async function setBlocked(
@@ -150,13 +151,17 @@ export async function setBlocked(
         decrement(op, keys.stat("blocked"));
       }
     },
-    () => ({
-      id: userId,
-      firstName: String(userId),
-      blocked: false,
-      reachable: true,
-      createdAt: options.now,
-    }),
+    // Only a block creates a record (an id banned in advance); unblocking an
+    // unknown id changes nothing.
+    blocked
+      ? () => ({
+        id: userId,
+        firstName: String(userId),
+        blocked: false,
+        reachable: true,
+        createdAt: options.now,
+      })
+      : undefined,
   );
   return changed;
 }

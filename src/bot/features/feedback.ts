@@ -15,7 +15,14 @@ import { addFeedback, feedbackAllowedAt } from "../../store/feedback.ts";
 import { getUser, type UserRecord } from "../../store/users.ts";
 import { clearPending, getPending, setPending } from "../../store/pending.ts";
 import { adminLocale } from "../../services/notify.ts";
-import { bufferAlbumPart, deliver, type Destination, isCommand, textOf } from "../delivery.ts";
+import {
+  bufferAlbumPart,
+  deliver,
+  type Destination,
+  isCommand,
+  reportFailure,
+  textOf,
+} from "../delivery.ts";
 import { bindT, cancelKeyboard } from "../render/menu.ts";
 import { userLabelHtml } from "../render/notices.ts";
 import { formatDateTime, formatDuration } from "../../time.ts";
@@ -57,7 +64,7 @@ async function deliverFeedback(
         headerHtml: t("conv-admin-feedback", { name: userLabelHtml(user, userId) }),
       });
     } catch (error) {
-      deps.log.warn("Could not deliver feedback", { chatId: to.chatId, error });
+      reportFailure(deps, error, "Could not deliver feedback", { chatId: to.chatId });
     }
   }));
 }

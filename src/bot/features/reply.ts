@@ -24,9 +24,16 @@ import { clearReplyMode, getReplyMode } from "../../store/reply_modes.ts";
 import { clearPending } from "../../store/pending.ts";
 import { encode } from "../callbacks.ts";
 import { escapeHtml } from "../../html.ts";
-import { bufferAlbumPart, deliver, isCommand, isUnreachableError, recordOf } from "../delivery.ts";
+import {
+  bufferAlbumPart,
+  deliver,
+  isCommand,
+  isUnreachableError,
+  recordOf,
+  reportFailure,
+} from "../delivery.ts";
 import { bindT, ticketReplyKeyboard } from "../render/menu.ts";
-import { userLocale } from "../render/notices.ts";
+import { userLocale } from "../../i18n.ts";
 
 /** Who answers, from where. */
 interface Sender {
@@ -83,7 +90,10 @@ async function deliverReply(
   const t = bindT(deps.i18n, sender.locale);
   const user = await getUser(deps.kv, ticket.userId);
   const tUser = bindT(deps.i18n, userLocale(user, deps.config.defaultLocale));
-  const replyTo = { reply_parameters: { message_id: messages[0].message_id } };
+  // The admin may have deleted their message meanwhile: then the answer goes without the quote.
+  const replyTo = {
+    reply_parameters: { message_id: messages[0].message_id, allow_sending_without_reply: true },
+  };
   try {
     const ids = await deliver(api, { chatId: ticket.userId }, messages, {
       headerHtml: tUser("conv-user-header", { id: String(ticket.id) }),
@@ -95,7 +105,7 @@ async function deliverReply(
   } catch (error) {
     const unreachable = isUnreachableError(error);
     if (unreachable) await markUnreachable(deps.kv, ticket.userId);
-    else deps.log.warn("Could not deliver a reply", { ticketId: ticket.id, error });
+    else reportFailure(deps, error, "Could not deliver a reply", { ticketId: ticket.id });
     await api.sendMessage(
       sender.adminId,
       unreachable ? t("conv-reply-blocked", { id: String(ticket.id) }) : t("conv-reply-failed", {

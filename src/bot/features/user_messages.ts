@@ -11,17 +11,29 @@ import type { Message } from "grammy/types";
 import type { BotContext, BotDeps } from "../context.ts";
 import { afterUserMessage, type Ticket } from "../../domain/ticket.ts";
 import {
+  addEditMessage,
   addUserMessage,
   appendToMessage,
   findByCopy,
+  getMessage,
   getOpenTicket,
+  getTicket,
   type MessageRef,
   recordCopies,
 } from "../../store/tickets.ts";
-import { getUser } from "../../store/users.ts";
+import { getUser, markUnreachable } from "../../store/users.ts";
 import { clearPending } from "../../store/pending.ts";
 import { adminLocale } from "../../services/notify.ts";
-import { bufferAlbumPart, deliver, isCommand, recordOf, textOf } from "../delivery.ts";
+import {
+  bufferAlbumPart,
+  contentSupport,
+  deliver,
+  isCommand,
+  isUnreachableError,
+  recordOf,
+  reportFailure,
+  textOf,
+} from "../delivery.ts";
 import { bindT, ticketReplyKeyboard } from "../render/menu.ts";
 import { adminHeader } from "../render/notices.ts";
 import { renderCardKeyboard, renderCardText } from "../render/card.ts";
@@ -75,10 +87,9 @@ export async function deliverToAdmins(
         }),
       );
     } catch (error) {
-      deps.log.warn("Could not deliver a user message to an admin", {
+      reportFailure(deps, error, "Could not deliver a user message to an admin", {
         adminId,
         ticketId: ticket.id,
-        error,
       });
     }
     return ref;
@@ -86,9 +97,44 @@ export async function deliverToAdmins(
   await recordCopies(deps.kv, ticket.id, seq, copies.filter((ref) => ref.messageIds.length));
 }
 
+/**
+ * A message handled again after a crash (see journal.ts) is already stored:
+ * deliver it if that had not happened yet, never store it twice.
+ */
+async function resumeStored(ctx: BotContext, message: Message): Promise<boolean> {
+  const { deps } = ctx;
+  const link = await findByCopy(deps.kv, message.chat.id, message.message_id);
+  if (!link) return false;
+  const [stored, ticket] = await Promise.all([
+    getMessage(deps.kv, link.ticketId, link.seq),
+    getTicket(deps.kv, link.ticketId),
+  ]);
+  if (stored && ticket && stored.copies.length === 0) {
+    await deliverToAdmins(ctx.api, deps, ticket, link.seq, [message], {
+      created: link.seq === 1,
+    });
+  }
+  return true;
+}
+
+/**
+ * Tells the user something (a confirmation, a hint). A failure is reported but
+ * never stops the message from reaching the admins; a 403 marks the user
+ * unreachable (they blocked the bot right after writing).
+ */
+async function tellUser(api: Api, deps: BotDeps, userId: number, html: string): Promise<void> {
+  try {
+    await api.sendMessage(userId, html, { parse_mode: "HTML" });
+  } catch (error) {
+    if (isUnreachableError(error)) await markUnreachable(deps.kv, userId);
+    else reportFailure(deps, error, "Could not answer a user", { userId });
+  }
+}
+
 async function receiveMessage(ctx: BotContext, message: Message): Promise<void> {
   const { deps } = ctx;
   const userId = message.chat.id;
+  if (await resumeStored(ctx, message)) return;
   const open = await getOpenTicket(deps.kv, userId);
   if (!open) {
     const problem = startProblem([message], deps.config.askMinLength);
@@ -106,9 +152,12 @@ async function receiveMessage(ctx: BotContext, message: Message): Promise<void> 
   );
   if (result.created) {
     await clearPending(deps.kv, userId);
-    await ctx.reply(ctx.t("conv-ticket-created", { id: String(result.ticket.id) }), {
-      parse_mode: "HTML",
-    });
+    await tellUser(
+      ctx.api,
+      deps,
+      userId,
+      ctx.t("conv-ticket-created", { id: String(result.ticket.id) }),
+    );
   }
   await deliverToAdmins(ctx.api, deps, result.ticket, result.message.seq, [message], {
     created: result.created,
@@ -150,14 +199,14 @@ async function receiveAlbumPart(ctx: BotContext, message: Message): Promise<void
     },
     async done(group) {
       const state = group.state;
-      if (!state) {
-        await api.sendMessage(userId, t("conv-ask-needs-caption"), { parse_mode: "HTML" });
-        return;
-      }
+      if (!state) return await tellUser(api, deps, userId, t("conv-ask-needs-caption"));
       if (state.created) {
-        await api.sendMessage(userId, t("conv-ticket-created", { id: String(state.ticket.id) }), {
-          parse_mode: "HTML",
-        });
+        await tellUser(
+          api,
+          deps,
+          userId,
+          t("conv-ticket-created", { id: String(state.ticket.id) }),
+        );
       }
       await deliverToAdmins(api, deps, state.ticket, state.seq, group.messages, {
         created: state.created,
@@ -178,14 +227,23 @@ users.on("message", async (ctx, next) => {
   await receiveMessage(ctx, message);
 });
 
-// An edit of a message that belongs to the open ticket is shown to the admins.
+// An edit of a message that belongs to the open ticket is kept (as an "edit"
+// beside the original) and shown to the admins. A live location's moves arrive
+// as edits too: those are not news for support.
 users.on("edited_message", async (ctx) => {
   const { deps } = ctx;
   const edited = ctx.editedMessage;
+  if (edited.location || contentSupport(edited) !== "ok") return;
   const link = await findByCopy(deps.kv, edited.chat.id, edited.message_id);
   if (!link) return;
   const open = await getOpenTicket(deps.kv, edited.chat.id);
   if (!open || open.id !== link.ticketId) return;
+  const stored = await addEditMessage(
+    deps.kv,
+    open.id,
+    recordOf([edited], { direction: "in", authorId: edited.chat.id, at: deps.clock.now() }),
+  );
+  if (!stored) return;
   const user = await getUser(deps.kv, open.userId);
   const copies = await Promise.all(deps.config.adminIds.map(async (adminId) => {
     try {
@@ -198,14 +256,14 @@ users.on("edited_message", async (ctx) => {
       });
       return { chatId: adminId, messageIds: ids };
     } catch (error) {
-      deps.log.warn("Could not deliver an edit to an admin", { adminId, error });
+      reportFailure(deps, error, "Could not deliver an edit to an admin", { adminId });
       return null;
     }
   }));
   await recordCopies(
     deps.kv,
     open.id,
-    link.seq,
+    stored.message.seq,
     copies.filter((ref): ref is MessageRef => ref !== null),
   );
 });

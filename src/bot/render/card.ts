@@ -25,14 +25,22 @@ export interface CardData {
   timezone: string;
 }
 
-/** The display name of a user: first and last name, else @username, else the id. */
+/** The longest name shown (Telegram allows 64 + 64 characters; stored data may hold more). */
+export const NAME_LIMIT = 130;
+
+/**
+ * The display name of a user: first and last name, else @username, else the
+ * id; at most {@link NAME_LIMIT} characters, so any name fits every message.
+ */
 export function displayName(
   user: Pick<UserRecord, "id" | "firstName" | "lastName" | "username"> | null,
   fallbackId?: number,
 ): string {
   if (!user) return String(fallbackId ?? "?");
   const name = [user.firstName, user.lastName].filter(Boolean).join(" ").trim();
-  return name || (user.username ? `@${user.username}` : String(user.id));
+  const shown = name || (user.username ? `@${user.username}` : String(user.id));
+  const chars = [...shown];
+  return chars.length > NAME_LIMIT ? chars.slice(0, NAME_LIMIT - 1).join("") + "…" : shown;
 }
 
 /** The card's HTML text. */

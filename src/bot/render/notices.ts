@@ -4,17 +4,10 @@
  *
  * @module
  */
-import type { Locale } from "../../config.ts";
-import { pickLocale } from "../../i18n.ts";
 import { escapeHtml } from "../../html.ts";
 import type { UserRecord } from "../../store/users.ts";
 import { displayName } from "./card.ts";
 import type { T } from "./menu.ts";
-
-/** The language a user reads: their choice, else their Telegram language, else the default. */
-export function userLocale(user: UserRecord | null, fallback: Locale): Locale {
-  return user?.locale ?? pickLocale(user?.languageCode, fallback);
-}
 
 /** A user as admins see them in headers, escaped: `Name (@username)`. */
 export function userLabelHtml(user: UserRecord | null, userId: number): string {
