@@ -7,10 +7,10 @@
  */
 import "./src/quiet_warnings.ts";
 import { run } from "@grammyjs/runner";
-import { BotError } from "grammy";
+import { type Bot, BotError, GrammyError } from "grammy";
 import { ConfigError, parseConfig, readEnvironment } from "./src/config.ts";
 import { openStore, StoreError } from "./src/store/mod.ts";
-import { createLogger } from "./src/log.ts";
+import { createLogger, type Logger } from "./src/log.ts";
 import { openLogFile } from "./src/log_file.ts";
 import { loadTranslator } from "./src/i18n.ts";
 import { systemClock } from "./src/clock.ts";
@@ -18,7 +18,7 @@ import { APP_VERSION } from "./src/version.ts";
 import { createBot } from "./src/bot/mod.ts";
 import { journaledUpdates } from "./src/bot/journal.ts";
 import { flushAlbums } from "./src/bot/delivery.ts";
-import type { BotDeps } from "./src/bot/context.ts";
+import type { BotContext, BotDeps } from "./src/bot/context.ts";
 import { createAlerts } from "./src/services/alerts.ts";
 import { registerCommands } from "./src/bot/commands.ts";
 import { startJobs } from "./src/jobs/mod.ts";
@@ -96,10 +96,12 @@ async function main(args: string[]): Promise<number> {
 
   // Signals are heard from here on, so a stop during start-up is not a crash.
   let stopReason: string | undefined;
+  const stopSignal = new AbortController();
   const { promise: stopped, resolve: stop } = Promise.withResolvers<string>();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => {
       stopReason ??= signal;
+      stopSignal.abort();
       stop(signal);
     });
   }
@@ -110,12 +112,17 @@ async function main(args: string[]): Promise<number> {
   alerts.attach(bot.api);
 
   try {
-    await bot.init();
+    await initBot(bot, log, stopSignal.signal, config.telegramApiRoot);
   } catch (error) {
-    console.error(
-      `Cannot reach the Telegram Bot API at ${config.telegramApiRoot}: ${(error as Error).message}`,
-    );
     kv.close();
+    if (stopReason) {
+      log.info("Stopped before the Bot API answered", { reason: stopReason });
+      logFile?.close();
+      return 0;
+    }
+    const reason = error instanceof GrammyError ? error.description : "no answer within 60 s";
+    console.error(`Cannot reach the Telegram Bot API at ${config.telegramApiRoot}: ${reason}`);
+    logFile?.close();
     return 1;
   }
   log.info("Bot started", { username: bot.botInfo.username, version: APP_VERSION });
@@ -162,6 +169,32 @@ async function main(args: string[]): Promise<number> {
   log.info("Stopped");
   logFile?.close();
   return 0;
+}
+
+/** How long start-up keeps trying to reach an unreachable Bot API. */
+const INIT_PATIENCE_MS = 60_000;
+
+/**
+ * getMe. grammY retries it while the Bot API cannot be reached (the network may
+ * come up after the bot); we give up after INIT_PATIENCE_MS, or on a signal.
+ */
+async function initBot(
+  bot: Bot<BotContext>,
+  log: Logger,
+  stopping: AbortSignal,
+  apiRoot: string,
+) {
+  const slow = setTimeout(
+    () => log.warn("The Bot API does not answer yet; still trying", { apiRoot }),
+    5_000,
+  );
+  try {
+    const signal = AbortSignal.any([AbortSignal.timeout(INIT_PATIENCE_MS), stopping]);
+    // grammY types the signal with its Node shim; the standard one is what it uses.
+    await bot.init(signal as unknown as Parameters<typeof bot.init>[0]);
+  } finally {
+    clearTimeout(slow);
+  }
 }
 
 async function waitForInFlight(deps: BotDeps, timeoutMs: number): Promise<void> {

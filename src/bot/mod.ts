@@ -10,6 +10,7 @@ import { Bot, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { sequentialize } from "@grammyjs/runner";
 import { autoRetry } from "@grammyjs/auto-retry";
+import { type NetworkRetryOptions, retryNetworkErrors } from "./network_retry.ts";
 import type { BotContext, BotDeps } from "./context.ts";
 import { contextMiddleware } from "./middleware/context.ts";
 import { journalMiddleware, journalTransformer } from "./journal.ts";
@@ -42,6 +43,8 @@ export interface CreateBotOptions {
   transformers?: Transformer[];
   /** Retries of 429 and 5xx answers; 0 turns auto-retry off. */
   maxRetryAttempts?: number;
+  /** Retries of calls that got no answer at all. */
+  networkRetry?: NetworkRetryOptions;
 }
 
 /** The key that orders updates: one chat's updates run one after another. */
@@ -58,7 +61,10 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   if (options.transformers?.length) bot.api.config.use(...options.transformers);
   const retries = options.maxRetryAttempts ?? 5;
   if (retries > 0) {
-    bot.api.config.use(autoRetry({ maxRetryAttempts: retries, maxDelaySeconds: 120 }));
+    bot.api.config.use(retryNetworkErrors(options.networkRetry));
+    bot.api.config.use(
+      autoRetry({ maxRetryAttempts: retries, maxDelaySeconds: 120, rethrowHttpErrors: true }),
+    );
   }
   bot.api.config.use(journalTransformer(deps));
 

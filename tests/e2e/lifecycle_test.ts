@@ -82,3 +82,25 @@ Deno.test("process: --version and --help", async () => {
   assert.match(help.output, /backup/);
   assert.match(help.output, /restore <file>/);
 });
+
+Deno.test("process: a token the Bot API refuses stops the start with exit 1 and says why", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const api = await startFakeApi(new TelegramSim(), { token: TOKEN });
+  try {
+    const { code, output } = await runBot({
+      BOT_TOKEN: "999:wrong-token",
+      ADMIN_ID: "1001",
+      TELEGRAM_API_ROOT: api.url,
+      DATA_DIR: dataDir,
+    });
+    assert.strictEqual(code, 1, output);
+    assert.match(
+      output,
+      /Cannot reach the Telegram Bot API at http:\/\/127\.0\.0\.1:\d+: Unauthorized/,
+    );
+    assert.ok(!output.includes("wrong-token"));
+  } finally {
+    await api.close();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
