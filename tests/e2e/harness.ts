@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { type FakeApi, startFakeApi } from "../helpers/fake_api_server.ts";
 import { type RecordedCall, TelegramSim } from "../helpers/telegram_sim.ts";
 import * as make from "../helpers/updates.ts";
+import { spawnDeno } from "./process.ts";
 
 /** The project root (where deno.json is). */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -25,37 +26,9 @@ export interface TaskProcess {
   finished: Promise<{ code: number; output: string }>;
 }
 
-function baseEnv(): Record<string, string> {
-  const inherited: Record<string, string> = {};
-  for (const name of ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME"]) {
-    const value = Deno.env.get(name);
-    if (value) inherited[name] = value;
-  }
-  return { ...inherited, NO_COLOR: "1" };
-}
-
 /** Spawns `deno task <args>` from the project root with exactly `env` (plus PATH/HOME/DENO_DIR). */
 export function startTask(env: Record<string, string>, args: string[]): TaskProcess {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", ...args],
-    env: { ...baseEnv(), ...env },
-    clearEnv: true,
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let text = "";
-  const decoder = new TextDecoder();
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
-  };
-  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
-  const finished = (async () => {
-    const status = await child.status;
-    await pumps;
-    return { code: status.code, output: text };
-  })();
-  return { child, output: () => text, finished, dataDir: env.DATA_DIR };
+  return { ...spawnDeno(["task", "-q", ...args], env, ROOT), dataDir: env.DATA_DIR };
 }
 
 /** Runs `deno task <args>` to completion. */

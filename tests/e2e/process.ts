@@ -17,18 +17,21 @@ export interface BotProcess {
   finished: Promise<{ code: number; output: string }>;
 }
 
-/** Starts `main.ts` with exactly `env` (plus PATH/HOME/DENO_DIR) and `args`. */
-export function startBot(env: Record<string, string>, args: string[] = []): BotProcess {
+/**
+ * Spawns `deno <args>` in `cwd` with exactly `env` (plus PATH, HOME and the
+ * Deno cache location) and collects everything it prints.
+ */
+export function spawnDeno(args: string[], env: Record<string, string>, cwd: string): BotProcess {
   const inherited: Record<string, string> = {};
   for (const name of ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME"]) {
     const value = Deno.env.get(name);
     if (value) inherited[name] = value;
   }
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--config", CONFIG, MAIN, ...args],
+    args,
     env: { ...inherited, NO_COLOR: "1", ...env },
     clearEnv: true,
-    cwd: env.DATA_DIR ?? Deno.cwd(),
+    cwd,
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -44,6 +47,15 @@ export function startBot(env: Record<string, string>, args: string[] = []): BotP
     return { code: status.code, output: text };
   })();
   return { child, output: () => text, finished };
+}
+
+/** Starts `main.ts` with exactly `env` and `args`, in DATA_DIR when given. */
+export function startBot(env: Record<string, string>, args: string[] = []): BotProcess {
+  return spawnDeno(
+    ["run", "-A", "--config", CONFIG, MAIN, ...args],
+    env,
+    env.DATA_DIR ?? Deno.cwd(),
+  );
 }
 
 /** Runs `main.ts` to completion. */
