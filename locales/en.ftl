@@ -58,6 +58,7 @@ cmd-start = Main menu
 cmd-id = Show my Telegram id
 cmd-admin-start = Admin panel
 cmd-admin = Admin panel
+cmd-help = How every button and command works
 cmd-ban = Block a user: /ban <user id>
 cmd-unban = Unblock a user: /unban <user id>
 

@@ -59,6 +59,7 @@ cmd-start = Главное меню
 cmd-id = Показать мой Telegram id
 cmd-admin-start = Панель администратора
 cmd-admin = Панель администратора
+cmd-help = Как работают кнопки и команды
 cmd-ban = Заблокировать: /ban <id пользователя>
 cmd-unban = Разблокировать: /unban <id пользователя>
 

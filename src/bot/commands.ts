@@ -25,6 +25,7 @@ export function adminCommands(deps: Pick<BotDeps, "i18n">, locale: Locale): BotC
   return [
     { command: "start", description: t("cmd-admin-start") },
     { command: "admin", description: t("cmd-admin") },
+    { command: "help", description: t("cmd-help") },
     { command: "ban", description: t("cmd-ban") },
     { command: "unban", description: t("cmd-unban") },
     { command: "id", description: t("cmd-id") },
