@@ -10,6 +10,8 @@ import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { TranslationArgs, Translator } from "../i18n.ts";
 import type { UserRecord } from "../store/users.ts";
+import type { PendingInput } from "../store/pending.ts";
+import type { ReplyMode } from "../store/reply_modes.ts";
 
 /** Operational alerts to the alert chat. The default does nothing. */
 export interface Alerts {
@@ -49,6 +51,14 @@ export interface BotFlavor {
   isAdmin: boolean;
   /** The sender's stored record, in private chats. */
   profile?: UserRecord;
+  /**
+   * A user's pending input as the update began (private chats, not admins; null:
+   * none). Read with the profile, saving a round trip; only the user's own
+   * updates change it, and they run one after another.
+   */
+  pending?: PendingInput | null;
+  /** An admin's reply mode as the update began (private chats; null: none), likewise. */
+  replyMode?: ReplyMode | null;
 }
 
 /** The context every feature receives. */

@@ -7,13 +7,13 @@
  * leaves the journal in the same commit that marks it handled (["update_seen",
  * id]). At start-up, whatever is still in the journal (the process was killed)
  * is handled again. An update already marked handled (a repeated delivery) is
- * dropped by the middleware.
+ * dropped by {@link journaled}, which the context middleware runs every update in.
  *
  * @module
  */
-import type { MiddlewareFn, Transformer } from "grammy";
+import type { Transformer } from "grammy";
 import type { Update } from "grammy/types";
-import type { BotContext, BotDeps } from "./context.ts";
+import type { BotDeps } from "./context.ts";
 import { keys } from "../store/keys.ts";
 
 /** How long an update id is remembered; Telegram keeps unconfirmed updates for 24 hours. */
@@ -61,25 +61,71 @@ export async function journaledUpdates(kv: Deno.Kv): Promise<Update[]> {
 }
 
 /**
- * Drops an update that was handled before, and marks each update handled
- * (leaving the journal) when its handling ends, whether it succeeded or not:
- * a failing update is logged and alerted, not retried forever.
+ * Runs `handle` for an update unless it was handled before (a repeated delivery
+ * is dropped), then marks the update handled, leaving the journal, whether
+ * `handle` succeeded or not: a failing update is logged and alerted, not
+ * retried forever.
+ *
+ * `alsoRead` are keys the caller needs first (the sender's record): they are
+ * read in the same round trip as the handled-check and passed to `handle` in
+ * the same order.
  */
-export function journalMiddleware(deps: Pick<BotDeps, "kv" | "log">): MiddlewareFn<BotContext> {
-  return async (ctx, next) => {
-    const id = ctx.update.update_id;
-    const seen = await deps.kv.get(keys.updateSeen(id));
-    if (seen.versionstamp !== null) {
-      deps.log.info("Dropped a repeated update", { updateId: id });
-      return;
-    }
+export async function journaled(
+  deps: Pick<BotDeps, "kv" | "log">,
+  updateId: number,
+  alsoRead: Deno.KvKey[],
+  handle: (entries: Deno.KvEntryMaybe<unknown>[]) => Promise<void>,
+): Promise<void> {
+  const [seen, ...entries] = await deps.kv.getMany([keys.updateSeen(updateId), ...alsoRead]);
+  if (seen.versionstamp !== null) {
+    deps.log.info("Dropped a repeated update", { updateId });
+    return;
+  }
+  try {
+    await handle(entries);
+  } finally {
+    await markHandled(deps.kv, updateId);
+  }
+}
+
+/** Marks waiting for a commit, and whether one is under way, per store. */
+interface MarkQueue {
+  waiting: { updateId: number; done: PromiseWithResolvers<void> }[];
+  flushing: boolean;
+}
+
+const markQueues = new WeakMap<Deno.Kv, MarkQueue>();
+
+/**
+ * Marks an update handled and removes it from the journal; resolves once that
+ * is committed. Updates that end while a mark is being committed share the
+ * next commit (group commit): with many chats in flight this saves a store
+ * round trip per update, and one update at a time still commits at once.
+ */
+export function markHandled(kv: Deno.Kv, updateId: number): Promise<void> {
+  let queue = markQueues.get(kv);
+  if (!queue) markQueues.set(kv, queue = { waiting: [], flushing: false });
+  const done = Promise.withResolvers<void>();
+  queue.waiting.push({ updateId, done });
+  if (!queue.flushing) void flushMarks(kv, queue);
+  return done.promise;
+}
+
+async function flushMarks(kv: Deno.Kv, queue: MarkQueue): Promise<void> {
+  queue.flushing = true;
+  while (queue.waiting.length > 0) {
+    const batch = queue.waiting.splice(0, BATCH);
     try {
-      await next();
-    } finally {
-      await deps.kv.atomic()
-        .set(keys.updateSeen(id), true, { expireIn: SEEN_TTL_MS })
-        .delete(keys.journal(id))
-        .commit();
+      const op = kv.atomic();
+      for (const { updateId } of batch) {
+        op.set(keys.updateSeen(updateId), true, { expireIn: SEEN_TTL_MS })
+          .delete(keys.journal(updateId));
+      }
+      await op.commit();
+      for (const { done } of batch) done.resolve();
+    } catch (error) {
+      for (const { done } of batch) done.reject(error);
     }
-  };
+  }
+  queue.flushing = false;
 }

@@ -1,8 +1,8 @@
 /**
  * `createBot(config, deps)`: the one place where the middleware order is decided.
  *
- * per-chat sequencing → journal (dedup, crash safety) → context (admin check, profile, language) →
- * /id → scope (private chats only from here on) → features (admin first, then users) → unhandled.
+ * per-chat sequencing → journal (dedup, crash safety) and context (admin check, profile,
+ * language) in one middleware, which reads the journal mark and the sender's record together → /id → scope (private chats only from here on) → features (admin first, then users) → unhandled.
  *
  * @module
  */
@@ -13,7 +13,7 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { type NetworkRetryOptions, retryNetworkErrors } from "./network_retry.ts";
 import type { BotContext, BotDeps } from "./context.ts";
 import { contextMiddleware } from "./middleware/context.ts";
-import { journalMiddleware, journalTransformer } from "./journal.ts";
+import { journalTransformer } from "./journal.ts";
 import { handleBotError } from "./middleware/errors.ts";
 import { idFeature } from "./features/id.ts";
 import { scopeFeature } from "./features/scope.ts";
@@ -77,7 +77,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
     }
   });
   bot.use(sequentialize(sequenceKey));
-  bot.use(journalMiddleware(deps));
+  // The journal runs inside the context middleware: one read for its check and the profile.
   bot.use(contextMiddleware(deps));
 
   bot.use(idFeature);

@@ -3,19 +3,22 @@
  * for AUTO_CLOSE_AFTER_HOURS are closed, the user is told (with an "Ask a
  * question" button) and the admins get one digest per sweep.
  *
- * Safe in several processes at once: each close is a version-checked commit
- * ({@link updateTicket}), and only the process whose commit succeeded notifies.
+ * Safe in several processes at once: each close is version-checked (tickets
+ * are closed ten at a time in one commit, each with its own check, and one at
+ * a time with {@link updateTicket} when that commit meets a change), and only
+ * the process whose commit succeeded notifies.
  *
  * @module
  */
 import type { Api } from "grammy";
 import type { BotDeps } from "../bot/context.ts";
 import { closeTicket, isAutoCloseDue, type Ticket } from "../domain/ticket.ts";
-import { dueTicketIds, updateTicket } from "../store/tickets.ts";
+import { dueTicketIds, getTicketEntries, stageTicket, updateTicket } from "../store/tickets.ts";
 import { setLastAutoClose } from "../store/meta.ts";
 import { notifyAdmins } from "../services/notify.ts";
 import { announceClosed } from "../services/closing.ts";
 import { whileLocked } from "../store/locked.ts";
+import { getUsers, type UserRecord } from "../store/users.ts";
 
 /** What one sweep did. */
 export interface SweepResult {
@@ -27,6 +30,8 @@ export interface SweepResult {
 
 /** How many due ids one index read returns; a sweep reads as many pages as needed. */
 const PAGE = 200;
+/** Tickets closed per commit: one `getMany` reads them (its limit is ten keys). */
+const BATCH = 10;
 /** Ticket ids listed by number in the admins' digest; the rest are counted. */
 const DIGEST_LIST_LIMIT = 60;
 
@@ -53,22 +58,17 @@ export async function sweepAutoClose(deps: BotDeps, api: Api): Promise<SweepResu
     const ids = (await dueTicketIds(deps.kv, now, PAGE + tried.size))
       .filter((id) => !tried.has(id));
     if (ids.length === 0) break;
-    for (const id of ids) {
-      tried.add(id);
-      const result = await whileLocked(() =>
-        updateTicket(
-          deps.kv,
-          id,
-          (ticket) => isAutoCloseDue(ticket, now) ? closeTicket(ticket, "auto", now) : null,
-        )
-      );
-      if (result) closed.push(result.after);
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const batch = ids.slice(i, i + BATCH);
+      for (const id of batch) tried.add(id);
+      closed.push(...await closeBatch(deps, batch, now));
     }
   }
 
+  const users = await readUsers(deps, closed);
   for (const ticket of closed) {
     try {
-      await announceClosed(api, deps, ticket, { auto: true });
+      await announceClosed(api, deps, ticket, { auto: true, user: users.get(ticket.userId) });
     } catch (error) {
       deps.log.warn("Could not announce an auto-close", { ticket: ticket.id, error });
     }
@@ -79,6 +79,47 @@ export async function sweepAutoClose(deps: BotDeps, api: Api): Promise<SweepResu
     deps.log.info("Auto-close sweep", { closed: closed.length, ids: closed.map((t) => t.id) });
   }
   return { closed, disabled: false };
+}
+
+/** The users of the closed tickets, read together; a failed read leaves them to announceClosed. */
+async function readUsers(deps: BotDeps, closed: Ticket[]): Promise<Map<number, UserRecord | null>> {
+  try {
+    return await whileLocked(() => getUsers(deps.kv, closed.map((ticket) => ticket.userId)));
+  } catch (error) {
+    deps.log.warn("Could not read the users of auto-closed tickets", { error });
+    return new Map();
+  }
+}
+
+/** Closes those of `ids` that are due: in one commit, else one at a time. */
+async function closeBatch(deps: BotDeps, ids: number[], now: number): Promise<Ticket[]> {
+  const entries = await whileLocked(() => getTicketEntries(deps.kv, ids));
+  const due = entries.flatMap((entry) =>
+    entry.value && isAutoCloseDue(entry.value, now)
+      ? [{ entry, after: closeTicket(entry.value, "auto", now) }]
+      : []
+  );
+  if (due.length === 0) return [];
+  const committed = await whileLocked(async () => {
+    const op = deps.kv.atomic();
+    for (const { entry, after } of due) stageTicket(op, entry, after);
+    return (await op.commit()).ok;
+  });
+  if (committed) return due.map(({ after }) => after);
+  // Something changed meanwhile (a user wrote, another process closed one):
+  // each ticket again on its own, with fresh data.
+  const closed: Ticket[] = [];
+  for (const { entry } of due) {
+    const result = await whileLocked(() =>
+      updateTicket(
+        deps.kv,
+        entry.value.id,
+        (ticket) => isAutoCloseDue(ticket, now) ? closeTicket(ticket, "auto", now) : null,
+      )
+    );
+    if (result) closed.push(result.after);
+  }
+  return closed;
 }
 
 /** One message to every admin: a single ticket by name, or a digest for many. */

@@ -6,7 +6,7 @@
 import type { Api } from "grammy";
 import type { BotDeps } from "../bot/context.ts";
 import type { Ticket } from "../domain/ticket.ts";
-import { getUser, markUnreachable } from "../store/users.ts";
+import { getUser, markUnreachable, type UserRecord } from "../store/users.ts";
 import { bindT, ratingKeyboard } from "../bot/render/menu.ts";
 import { userLocale } from "../i18n.ts";
 import { isUnreachableError, reportFailure } from "../bot/delivery.ts";
@@ -15,7 +15,8 @@ import { isUnreachableError, reportFailure } from "../bot/delivery.ts";
  * Sends the user the closure notice in their language, with the rating buttons;
  * after an auto-close also an "Ask a question" button. Never throws for an
  * unreachable user (marks them unreachable instead). Returns whether the
- * notice was delivered.
+ * notice was delivered. `user` is the ticket's user when the caller has read
+ * it already (the sweep reads them ten at a time).
  *
  * @example
  * ```ts
@@ -26,9 +27,9 @@ export async function announceClosed(
   api: Api,
   deps: BotDeps,
   ticket: Ticket,
-  options: { auto: boolean },
+  options: { auto: boolean; user?: UserRecord | null },
 ): Promise<boolean> {
-  const user = await getUser(deps.kv, ticket.userId);
+  const user = options.user !== undefined ? options.user : await getUser(deps.kv, ticket.userId);
   const t = bindT(deps.i18n, userLocale(user, deps.config.defaultLocale));
   try {
     await api.sendMessage(

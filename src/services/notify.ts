@@ -6,7 +6,7 @@
 import type { Api } from "grammy";
 import type { Locale } from "../config.ts";
 import type { BotDeps } from "../bot/context.ts";
-import { getUser } from "../store/users.ts";
+import { getKnownUsers } from "../store/users.ts";
 import { userLocale } from "../i18n.ts";
 import type { MessageRef } from "../store/tickets.ts";
 import { reportFailure } from "../bot/delivery.ts";
@@ -17,9 +17,27 @@ export interface Rendered {
   other?: Parameters<Api["sendMessage"]>[2];
 }
 
-/** The language an admin reads: their choice, else their Telegram language, else DEFAULT_LOCALE. */
-export async function adminLocale(deps: Pick<BotDeps, "kv" | "config">, adminId: number) {
-  return userLocale(await getUser(deps.kv, adminId), deps.config.defaultLocale);
+/**
+ * The language an admin reads: their choice, else their Telegram language, else
+ * DEFAULT_LOCALE. Admin records are kept in this process ({@link getKnownUsers}),
+ * so this usually costs no store read; a change of language shows at once.
+ */
+export async function adminLocale(
+  deps: Pick<BotDeps, "kv" | "config">,
+  adminId: number,
+): Promise<Locale> {
+  return (await adminLocales(deps, [adminId])).get(adminId)!;
+}
+
+/** The language of each admin (every ADMIN_ID unless `adminIds` is given), in one go. */
+export async function adminLocales(
+  deps: Pick<BotDeps, "kv" | "config">,
+  adminIds: readonly number[] = deps.config.adminIds,
+): Promise<Map<number, Locale>> {
+  const users = await getKnownUsers(deps.kv, adminIds);
+  return new Map(
+    adminIds.map((id) => [id, userLocale(users.get(id), deps.config.defaultLocale)]),
+  );
 }
 
 /**
@@ -32,9 +50,10 @@ export async function notifyAdmins(
   deps: Pick<BotDeps, "kv" | "config" | "log"> & Partial<Pick<BotDeps, "alerts">>,
   render: (locale: Locale, adminId: number) => Rendered,
 ): Promise<MessageRef[]> {
+  const locales = await adminLocales(deps);
   const sent = await Promise.all(deps.config.adminIds.map(async (adminId) => {
     try {
-      const rendered = render(await adminLocale(deps, adminId), adminId);
+      const rendered = render(locales.get(adminId)!, adminId);
       const message = await api.sendMessage(adminId, rendered.text, {
         parse_mode: "HTML",
         link_preview_options: { is_disabled: true },

@@ -29,3 +29,8 @@ export async function getPending(kv: Deno.Kv, userId: number): Promise<PendingIn
 export async function clearPending(kv: Deno.Kv, userId: number): Promise<void> {
   await kv.delete(keys.pending(userId));
 }
+
+/** Forgets the pending input within `op` (the atomic operation of what it led to). */
+export function stageClearPending(op: Deno.AtomicOperation, userId: number): void {
+  op.delete(keys.pending(userId));
+}

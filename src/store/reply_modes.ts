@@ -26,3 +26,8 @@ export async function getReplyMode(kv: Deno.Kv, adminId: number): Promise<ReplyM
 export async function clearReplyMode(kv: Deno.Kv, adminId: number): Promise<void> {
   await kv.delete(keys.replyMode(adminId));
 }
+
+/** Leaves reply mode within `op` (the atomic operation that stores the answer). */
+export function stageClearReplyMode(op: Deno.AtomicOperation, adminId: number): void {
+  op.delete(keys.replyMode(adminId));
+}

@@ -1,8 +1,9 @@
 /**
  * Ticket repository: tickets, their messages and every index that points at them.
  *
- * All index maintenance happens in {@link commitTicket}, in the same atomic
- * operation as the ticket record, so an index never disagrees with its record.
+ * All index maintenance happens in {@link stageTicket} (used by
+ * {@link commitTicket} and every write here), in the same atomic operation as
+ * the ticket record, so an index never disagrees with its record.
  * A failed version check is retried with fresh data, never thrown.
  *
  * @module
@@ -85,6 +86,47 @@ export async function getOpenTicket(kv: Deno.Kv, userId: number): Promise<Ticket
   return open.value === null ? null : await getTicket(kv, open.value);
 }
 
+/** Reads one ticket with its version, for a later version-checked write. */
+export async function getTicketEntry(
+  kv: Deno.Kv,
+  ticketId: number,
+): Promise<Deno.KvEntryMaybe<Ticket>> {
+  return await kv.get<Ticket>(keys.ticket(ticketId));
+}
+
+/** Reads up to ten tickets with their versions in one round trip, in the order of `ticketIds`. */
+export async function getTicketEntries(
+  kv: Deno.Kv,
+  ticketIds: number[],
+): Promise<Deno.KvEntryMaybe<Ticket>[]> {
+  return await kv.getMany<Ticket[]>(ticketIds.map(keys.ticket));
+}
+
+/** A user's open ticket as read: the index entry, and the ticket's entry when indexed. */
+export interface OpenTicketRead {
+  index: Deno.KvEntryMaybe<number>;
+  ticket: Deno.KvEntryMaybe<Ticket> | null;
+}
+
+/**
+ * What a user's new message meets, in as few round trips as possible: the
+ * ticket the message is already stored in (a link, when the update is handled
+ * again after a crash) and the user's open ticket. Pass `open` on to
+ * {@link addUserMessage}, which then starts from it instead of reading again.
+ */
+export async function readForUserMessage(
+  kv: Deno.Kv,
+  userId: number,
+  source: { chatId: number; messageId: number },
+): Promise<{ link: CopyLink | null; open: OpenTicketRead }> {
+  const [link, index] = await kv.getMany<[CopyLink, number]>([
+    keys.copy(source.chatId, source.messageId),
+    keys.openTicket(userId),
+  ]);
+  const ticket = index.value === null ? null : await getTicketEntry(kv, index.value);
+  return { link: link.value, open: { index, ticket } };
+}
+
 /** The ticket a message in an admin or user chat belongs to (a delivered copy or an original). */
 export async function findByCopy(
   kv: Deno.Kv,
@@ -111,54 +153,74 @@ export interface UserMessageResult {
   ticket: Ticket;
   message: TicketMessage;
   created: boolean;
+  /** The message record's version (see {@link recordCopies}). */
+  versionstamp: string;
+}
+
+/** How {@link addUserMessage} changes the ticket, and what else a new ticket's commit does. */
+export interface UserMessageHooks {
+  /** The transition of an open ticket (e.g. afterUserMessage). */
+  onExisting: (ticket: Ticket) => Ticket;
+  /** More mutations in a new ticket's atomic operation (e.g. forgetting a pending input). */
+  onCreate?: (op: Deno.AtomicOperation) => void;
 }
 
 /**
  * Stores a user's message: in the user's open ticket when there is one, else in a
  * new ticket whose id is the next consecutive integer. Safe under concurrency:
  * the sequence and the open-ticket index are version-checked together.
+ * `open` is the user's open ticket as the caller just read it
+ * ({@link readForUserMessage}); a stale one only costs a retry.
  */
 export async function addUserMessage(
   kv: Deno.Kv,
   userId: number,
   content: NewMessage,
-  transform: { onExisting: (ticket: Ticket) => Ticket },
+  hooks: UserMessageHooks,
+  open?: OpenTicketRead,
 ): Promise<UserMessageResult> {
   const stored = shorten(content);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (attempt >= 5) await backoff(attempt);
-    const openEntry = await kv.get<number>(keys.openTicket(userId));
-    if (openEntry.value !== null) {
-      const ticketEntry = await kv.get<Ticket>(keys.ticket(openEntry.value));
-      if (ticketEntry.value && ticketEntry.value.status !== "closed") {
-        const after = transform.onExisting(ticketEntry.value);
-        const message: TicketMessage = {
-          ...stored,
-          ticketId: after.id,
-          seq: after.messageCount,
-          copies: [],
-        };
-        const op = kv.atomic().check(openEntry);
-        const ok = await commitTicket(kv, ticketEntry, after, op, (op) => {
-          op.set(keys.ticketMessage(after.id, message.seq), message);
-          linkSource(op, message);
-        });
-        if (ok) return { ticket: after, message, created: false };
-        continue;
+    const read = attempt === 0 && open ? open : await readOpenTicket(kv, userId);
+    const ticketEntry = read.ticket;
+    if (ticketEntry?.value && ticketEntry.value.status !== "closed") {
+      const after = hooks.onExisting(ticketEntry.value);
+      const message: TicketMessage = {
+        ...stored,
+        ticketId: after.id,
+        seq: after.messageCount,
+        copies: [],
+      };
+      const op = kv.atomic().check(read.index);
+      stageTicket(op, ticketEntry, after);
+      op.set(keys.ticketMessage(after.id, message.seq), message);
+      linkSource(op, message);
+      const result = await op.commit();
+      if (result.ok) {
+        return { ticket: after, message, created: false, versionstamp: result.versionstamp };
       }
+      continue;
     }
     // New tickets in this process take turns on the id sequence, so they do
     // not all collide on it; the version checks still guard other processes.
-    const created = await allocationLock(kv, () => createTicket(kv, userId, stored));
+    const created = await allocationLock(kv, () => createTicket(kv, userId, stored, hooks));
     if (created) return created;
   }
   throw new Error(`Could not store a message of user ${userId}: too much contention`);
+}
+
+async function readOpenTicket(kv: Deno.Kv, userId: number): Promise<OpenTicketRead> {
+  const index = await kv.get<number>(keys.openTicket(userId));
+  const ticket = index.value === null ? null : await getTicketEntry(kv, index.value);
+  return { index, ticket };
 }
 
 async function createTicket(
   kv: Deno.Kv,
   userId: number,
   stored: NewMessage,
+  hooks: UserMessageHooks,
 ): Promise<UserMessageResult | null> {
   const [seqEntry, openEntry] = await kv.getMany<[Deno.KvU64, number]>([
     keys.ticketSeq(),
@@ -178,8 +240,10 @@ async function createTicket(
   linkSource(op, message);
   increment(op, keys.stat("tickets_total"));
   increment(op, keys.statDay(dayOf(stored.at), "created"));
-  const ok = await commitTicket(kv, null, ticket, op);
-  return ok ? { ticket, message, created: true } : null;
+  stageTicket(op, null, ticket);
+  hooks.onCreate?.(op);
+  const result = await op.commit();
+  return result.ok ? { ticket, message, created: true, versionstamp: result.versionstamp } : null;
 }
 
 const allocationQueues = new WeakMap<Deno.Kv, Promise<unknown>>();
@@ -210,6 +274,22 @@ export async function commitTicket(
   op: Deno.AtomicOperation,
   extra?: (op: Deno.AtomicOperation) => void,
 ): Promise<boolean> {
+  stageTicket(op, before, after);
+  extra?.(op);
+  return (await op.commit()).ok;
+}
+
+/**
+ * Adds to `op` the write of `after` in place of `before` (null for a new
+ * ticket): the version check of `before`, the record, and every index and
+ * counter that follows from the change. Several tickets may be staged in one
+ * operation (the auto-close sweep does); {@link commitTicket} stages one and commits.
+ */
+export function stageTicket(
+  op: Deno.AtomicOperation,
+  before: Deno.KvEntryMaybe<Ticket> | null,
+  after: Ticket,
+): void {
   const old = before?.value ?? null;
   if (before) op.check(before);
   op.set(keys.ticket(after.id), after);
@@ -253,8 +333,6 @@ export async function commitTicket(
       null,
     );
   }
-  extra?.(op);
-  return (await op.commit()).ok;
 }
 
 function statusStat(status: TicketStatus) {
@@ -268,52 +346,60 @@ function statusStat(status: TicketStatus) {
 /**
  * Applies `change` to a ticket and commits it with its indexes, retrying on
  * concurrent changes. `change` returns null to leave the ticket as it is.
- * Returns the ticket before and after, or null when the ticket does not exist
- * or `change` declined.
+ * Returns the ticket before and after (and the commit's version), or null when
+ * the ticket does not exist or `change` declined. `current` is the ticket's
+ * entry when the caller has just read it ({@link getTicketEntry}); a stale one
+ * only costs a retry.
  */
 export async function updateTicket(
   kv: Deno.Kv,
   ticketId: number,
   change: (ticket: Ticket) => Ticket | null,
   extra?: (op: Deno.AtomicOperation, after: Ticket, before: Ticket) => void,
-): Promise<{ before: Ticket; after: Ticket } | null> {
+  current?: Deno.KvEntryMaybe<Ticket>,
+): Promise<{ before: Ticket; after: Ticket; versionstamp: string } | null> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const entry = await kv.get<Ticket>(keys.ticket(ticketId));
+    const entry = attempt === 0 && current ? current : await getTicketEntry(kv, ticketId);
     if (!entry.value) return null;
     const after = change(entry.value);
     if (after === null) return null;
     const before = entry.value;
-    const ok = await commitTicket(
-      kv,
-      entry,
-      after,
-      kv.atomic(),
-      extra && ((op) => extra(op, after, before)),
-    );
-    if (ok) return { before, after };
+    const op = kv.atomic();
+    stageTicket(op, entry, after);
+    extra?.(op, after, before);
+    const result = await op.commit();
+    if (result.ok) return { before, after, versionstamp: result.versionstamp };
   }
   throw new Error(`Could not update ticket #${ticketId}: too much contention`);
 }
 
 /**
  * Stores a support message on a ticket together with the ticket transition
- * (`change`, e.g. afterSupportMessage). Returns null when the ticket does not
- * exist or `change` declined (for instance because it is closed).
+ * (`change`, e.g. afterSupportMessage) and `extra` mutations (e.g. leaving
+ * reply mode), in one atomic operation. Returns null when the ticket does not
+ * exist or `change` declined (for instance because it is closed); then nothing
+ * was written.
  */
 export async function addSupportMessage(
   kv: Deno.Kv,
   ticketId: number,
   content: NewMessage,
   change: (ticket: Ticket) => Ticket | null,
-): Promise<{ ticket: Ticket; before: Ticket; message: TicketMessage } | null> {
+  extra?: (op: Deno.AtomicOperation) => void,
+): Promise<
+  { ticket: Ticket; before: Ticket; message: TicketMessage; versionstamp: string } | null
+> {
   const stored = shorten(content);
   let message: TicketMessage | undefined;
   const result = await updateTicket(kv, ticketId, change, (op, after) => {
     message = { ...stored, ticketId, seq: after.messageCount, copies: [] };
     op.set(keys.ticketMessage(ticketId, message.seq), message);
     linkSource(op, message);
+    extra?.(op);
   });
-  return result && message ? { ticket: result.after, before: result.before, message } : null;
+  return result && message
+    ? { ticket: result.after, before: result.before, message, versionstamp: result.versionstamp }
+    : null;
 }
 
 /**
@@ -343,20 +429,33 @@ export async function addEditMessage(
   return result && message ? { ticket: result.after, message } : null;
 }
 
+/** A message record as this process last wrote it, with that write's version. */
+export interface WrittenMessage {
+  message: TicketMessage;
+  versionstamp: string;
+}
+
 /**
  * Records where a message was delivered, so that a Telegram reply to any copy
- * finds its ticket (also after a restart).
+ * finds its ticket (also after a restart). With `written` (the record as the
+ * caller stored it) this is a single commit, checked against that version; if
+ * the record changed meanwhile (an album item was added) it is read and
+ * written again as usual.
  */
 export async function recordCopies(
   kv: Deno.Kv,
   ticketId: number,
   seq: number,
   copies: MessageRef[],
+  written?: WrittenMessage,
 ): Promise<void> {
   if (copies.length === 0) return;
   const key = keys.ticketMessage(ticketId, seq);
+  const known = written?.message.ticketId === ticketId && written.message.seq === seq
+    ? { key, value: written.message, versionstamp: written.versionstamp }
+    : undefined;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const entry = await kv.get<TicketMessage>(key);
+    const entry = attempt === 0 && known ? known : await kv.get<TicketMessage>(key);
     if (!entry.value) return;
     const op = kv.atomic().check(entry).set(key, {
       ...entry.value,

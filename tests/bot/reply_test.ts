@@ -3,6 +3,7 @@ import { ADMIN_A, ADMIN_B, createTestApp, HOUR } from "../helpers/app.ts";
 import { photo, privateText, replyTo, user, voice } from "../helpers/updates.ts";
 import { getTicket } from "../../src/store/tickets.ts";
 import { getUser } from "../../src/store/users.ts";
+import { getReplyMode } from "../../src/store/reply_modes.ts";
 import { findButton, press, ticketIds } from "./conversation_support.ts";
 
 const admin = user(ADMIN_A, { first_name: "Agent" });
@@ -26,6 +27,7 @@ Deno.test("reply: after Reply, the admin's next message reaches the user under a
   assert.equal(ticket?.status, "in_progress");
   assert.equal(ticket?.turn, "user");
   assert.equal(ticket?.firstResponseAt, app.clock.now());
+  assert.equal(await getReplyMode(app.kv, ADMIN_A), null, "the answer left reply mode");
 });
 
 Deno.test("reply: Cancel leaves reply mode and nothing reaches the user", async () => {
@@ -81,6 +83,7 @@ Deno.test("reply: answering a closed ticket is refused with a message naming #id
   await app.send(privateText(admin, "Too late"));
   assert.equal(app.sim.sentTo(eve.id).length, sentBefore);
   assert.match(app.sim.textsTo(ADMIN_A).at(-1)!, /#1/);
+  assert.equal(await getReplyMode(app.kv, ADMIN_A), null, "a refused answer leaves reply mode too");
 });
 
 Deno.test("reply: when the user blocked the bot the admin is told so and the user is marked unreachable", async () => {

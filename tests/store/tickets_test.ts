@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   addSupportMessage,
   addUserMessage,
+  appendToMessage,
   dueTicketIds,
   findByCopy,
   getOpenTicket,
@@ -188,6 +189,21 @@ storeTest("tickets: a delivered copy leads back to its ticket", async (kv) => {
   const [stored] = await lastMessages(kv, ticket.id, 1);
   assert.deepStrictEqual(stored.copies, [{ chatId: 1001, messageIds: [55, 56] }]);
 });
+
+storeTest(
+  "tickets: copies recorded against a record that changed since are not lost",
+  async (kv) => {
+    const written = await userMessage(7, T0);
+    const { ticket, message } = written;
+    // An album item joins the record after it was written: the known version is stale.
+    await appendToMessage(kv, ticket.id, message.seq, { messageId: 901, text: "second" });
+    await recordCopies(kv, ticket.id, message.seq, [{ chatId: 1001, messageIds: [57] }], written);
+    const [stored] = await lastMessages(kv, ticket.id, 1);
+    assert.deepStrictEqual(stored.source.messageIds, [...message.source.messageIds, 901]);
+    assert.deepStrictEqual(stored.copies, [{ chatId: 1001, messageIds: [57] }]);
+    assert.deepStrictEqual(await findByCopy(kv, 1001, 57), { ticketId: ticket.id, seq: 1 });
+  },
+);
 
 storeTest("tickets: take keeps the counters consistent", async (kv) => {
   const { ticket } = await userMessage(11, T0);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  getKnownUsers,
   getUser,
   listBlocked,
   markUnreachable,
@@ -26,6 +27,16 @@ Deno.test("users: touch creates once, counts once, and rewrites only on change",
   await touchUser(kv, { ...profile, first_name: "Anna" }, T0 + 2);
   assert.strictEqual((await getUser(kv, 5))?.firstName, "Anna");
   assert.strictEqual((await readStats(kv, T0)).users, 1);
+});
+
+Deno.test("users: a kept (admin) record shows a change of language at once", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await touchUser(kv, { id: 9, first_name: "Admin", language_code: "en" }, T0);
+  assert.strictEqual((await getKnownUsers(kv, [9])).get(9)?.locale, undefined);
+  await setLocale(kv, 9, "ru");
+  assert.strictEqual((await getKnownUsers(kv, [9])).get(9)?.locale, "ru");
+  await touchUser(kv, { id: 9, first_name: "Admin", language_code: "de" }, T0 + 1);
+  assert.strictEqual((await getKnownUsers(kv, [9])).get(9)?.languageCode, "de");
 });
 
 Deno.test("users: language persists; unreachable clears when the user writes again", async () => {

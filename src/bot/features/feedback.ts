@@ -94,7 +94,7 @@ users.on("message", async (ctx, next) => {
   const { deps } = ctx;
   const message = ctx.message;
   if (isCommand(message)) return next();
-  const pending = await getPending(deps.kv, ctx.from.id);
+  const pending = ctx.pending !== undefined ? ctx.pending : await getPending(deps.kv, ctx.from.id);
   if (pending?.kind !== "feedback") return next();
   const text = textOf([message]) ?? "";
   if ([...text.trim()].length < deps.config.askMinLength || !text.trim()) {

@@ -43,7 +43,8 @@ ratingFeature.callbackQuery(/^r:/, async (ctx) => {
   await ctx.editMessageText(thanks, { parse_mode: "HTML" }).catch(() =>
     ctx.reply(thanks, { parse_mode: "HTML" })
   );
-  const user = await getUser(deps.kv, ctx.from.id);
+  // The rating comes from the user's private chat: the context holds the user's record.
+  const user = ctx.profile ?? await getUser(deps.kv, ctx.from.id);
   await notifyAdmins(ctx.api, deps, (locale) => ({
     text: bindT(deps.i18n, locale)("conv-admin-rating", {
       name: userLabelHtml(user, ctx.from.id),

@@ -17,10 +17,12 @@ import {
   appendToMessage,
   findByCopy,
   getTicket,
+  type MessageRef,
   recordCopies,
+  type WrittenMessage,
 } from "../../store/tickets.ts";
 import { getUser, markUnreachable } from "../../store/users.ts";
-import { clearReplyMode, getReplyMode } from "../../store/reply_modes.ts";
+import { clearReplyMode, getReplyMode, stageClearReplyMode } from "../../store/reply_modes.ts";
 import { clearPending } from "../../store/pending.ts";
 import { encode } from "../callbacks.ts";
 import { escapeHtml } from "../../html.ts";
@@ -41,16 +43,23 @@ interface Sender {
   locale: Locale;
 }
 
-type Stored = { ticket: Ticket; seq: number } | { refused: "closed" | "missing"; ticketId: number };
+/** A stored answer (`written`: the record as stored, while nothing was added to it). */
+type Accepted = { ticket: Ticket; seq: number; written?: WrittenMessage };
+type Stored = Accepted | { refused: "closed" | "missing"; ticketId: number };
 
-/** Stores an admin's message on a ticket; refuses closed and unknown tickets. */
+/**
+ * Stores an admin's message on a ticket; refuses closed and unknown tickets.
+ * An answer given in reply mode (`viaMode`) leaves it, in the same commit as
+ * the answer, or on its own when the answer is refused.
+ */
 async function storeReply(
   deps: BotDeps,
   sender: Sender,
-  ticketId: number,
+  target: { ticketId: number; viaMode: boolean },
   messages: Message[],
 ): Promise<Stored> {
   const now = deps.clock.now();
+  const { ticketId } = target;
   const stored = await addSupportMessage(
     deps.kv,
     ticketId,
@@ -59,8 +68,10 @@ async function storeReply(
       ticket.status === "closed"
         ? null
         : afterSupportMessage(ticket, sender.adminId, now, deps.config.autoCloseAfterHours),
+    target.viaMode ? (op) => stageClearReplyMode(op, sender.adminId) : undefined,
   );
-  if (stored) return { ticket: stored.ticket, seq: stored.message.seq };
+  if (stored) return { ticket: stored.ticket, seq: stored.message.seq, written: stored };
+  if (target.viaMode) await clearReplyMode(deps.kv, sender.adminId);
   const ticket = await getTicket(deps.kv, ticketId);
   return { refused: ticket ? "closed" : "missing", ticketId };
 }
@@ -77,13 +88,14 @@ async function sendRefusal(api: Api, deps: BotDeps, sender: Sender, stored: Stor
 
 /**
  * Copies the stored answer to the user and confirms to the admin, or tells the
- * admin that the user blocked the bot (and marks the user unreachable).
+ * admin that the user blocked the bot (and marks the user unreachable). Both
+ * copies (the user's and the confirmation) are recorded in one commit at the end.
  */
 async function deliverReply(
   api: Api,
   deps: BotDeps,
   sender: Sender,
-  stored: { ticket: Ticket; seq: number },
+  stored: Accepted,
   messages: Message[],
 ): Promise<void> {
   const { ticket } = stored;
@@ -94,14 +106,12 @@ async function deliverReply(
   const replyTo = {
     reply_parameters: { message_id: messages[0].message_id, allow_sending_without_reply: true },
   };
+  let delivered: MessageRef;
   try {
     const ids = await deliver(api, { chatId: ticket.userId }, messages, {
       headerHtml: tUser("conv-user-header", { id: String(ticket.id) }),
     });
-    await recordCopies(deps.kv, ticket.id, stored.seq, [{
-      chatId: ticket.userId,
-      messageIds: ids,
-    }]);
+    delivered = { chatId: ticket.userId, messageIds: ids };
   } catch (error) {
     const unreachable = isUnreachableError(error);
     if (unreachable) await markUnreachable(deps.kv, ticket.userId);
@@ -116,25 +126,33 @@ async function deliverReply(
     );
     return;
   }
-  const confirmation = await api.sendMessage(
-    sender.adminId,
-    t("conv-reply-sent", { id: String(ticket.id) }),
-    { parse_mode: "HTML", reply_markup: ticketReplyKeyboard(t, ticket.id), ...replyTo },
-  );
-  await recordCopies(deps.kv, ticket.id, stored.seq, [{
-    chatId: sender.adminId,
-    messageIds: [confirmation.message_id],
-  }]);
+  const copies = [delivered];
+  try {
+    const confirmation = await api.sendMessage(
+      sender.adminId,
+      t("conv-reply-sent", { id: String(ticket.id) }),
+      { parse_mode: "HTML", reply_markup: ticketReplyKeyboard(t, ticket.id), ...replyTo },
+    );
+    copies.push({ chatId: sender.adminId, messageIds: [confirmation.message_id] });
+  } finally {
+    // The user's copy is recorded even when the confirmation could not be sent.
+    await recordCopies(deps.kv, ticket.id, stored.seq, copies, stored.written);
+  }
+}
+
+/** The admin's reply mode: as the context read it, else from the store. */
+async function replyModeOf(ctx: BotContext, adminId: number) {
+  return ctx.replyMode !== undefined ? ctx.replyMode : await getReplyMode(ctx.deps.kv, adminId);
 }
 
 /** The ticket an admin's message answers: a Telegram reply to a ticket message, else reply mode. */
-async function targetTicket(deps: BotDeps, adminId: number, message: Message) {
+async function targetTicket(ctx: BotContext, adminId: number, message: Message) {
   const replied = message.reply_to_message;
   if (replied) {
-    const link = await findByCopy(deps.kv, message.chat.id, replied.message_id);
+    const link = await findByCopy(ctx.deps.kv, message.chat.id, replied.message_id);
     if (link) return { ticketId: link.ticketId, viaMode: false };
   }
-  const mode = await getReplyMode(deps.kv, adminId);
+  const mode = await replyModeOf(ctx, adminId);
   return mode ? { ticketId: mode.ticketId, viaMode: true } : null;
 }
 
@@ -144,7 +162,7 @@ export const replyFeature = new Composer<BotContext>();
 replyFeature.callbackQuery(encode({ kind: "cancel" }), async (ctx) => {
   const { deps } = ctx;
   const userId = ctx.from.id;
-  const mode = ctx.isAdmin ? await getReplyMode(deps.kv, userId) : null;
+  const mode = ctx.isAdmin ? await replyModeOf(ctx, userId) : null;
   if (mode) await clearReplyMode(deps.kv, userId);
   await clearPending(deps.kv, userId);
   await ctx.answerCallbackQuery();
@@ -165,14 +183,13 @@ admins.on("message", async (ctx, next) => {
   const message = ctx.message;
   if (isCommand(message)) return next();
   const adminId = ctx.from.id;
-  const target = await targetTicket(deps, adminId, message);
+  const target = await targetTicket(ctx, adminId, message);
   if (!target) return next();
-  if (target.viaMode) await clearReplyMode(deps.kv, adminId);
   const sender: Sender = { adminId, locale: ctx.locale };
   const api = ctx.api;
 
   if (!message.media_group_id) {
-    const stored = await storeReply(deps, sender, target.ticketId, [message]);
+    const stored = await storeReply(deps, sender, target, [message]);
     if ("refused" in stored) return await sendRefusal(api, deps, sender, stored);
     await deliverReply(api, deps, sender, stored, [message]);
     return;
@@ -180,8 +197,10 @@ admins.on("message", async (ctx, next) => {
   await bufferAlbumPart<Stored>(deps, message, {
     async part(group, item) {
       if (!group.state) {
-        group.state = await storeReply(deps, sender, target.ticketId, group.messages);
+        group.state = await storeReply(deps, sender, target, group.messages);
       } else if (!("refused" in group.state)) {
+        // The record changes: recording the copies must read it again.
+        group.state = { ...group.state, written: undefined };
         await appendToMessage(deps.kv, group.state.ticket.id, group.state.seq, {
           messageId: item.message_id,
           text: item.caption,

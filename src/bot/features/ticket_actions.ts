@@ -13,23 +13,32 @@ import type { BotContext, BotDeps } from "../context.ts";
 import type { Locale } from "../../config.ts";
 import { decode } from "../callbacks.ts";
 import { closeTicket, takeTicket, type Ticket } from "../../domain/ticket.ts";
-import { getTicket, recordCopies, updateTicket } from "../../store/tickets.ts";
-import { getUser, setBlocked } from "../../store/users.ts";
+import { getTicket, getTicketEntry, recordCopies, updateTicket } from "../../store/tickets.ts";
+import { getUsers, setBlocked, type UserRecord } from "../../store/users.ts";
 import { setReplyMode } from "../../store/reply_modes.ts";
 import { type CardData, displayName, renderCardKeyboard, renderCardText } from "../render/card.ts";
 import { bindT, cancelKeyboard } from "../render/menu.ts";
 import { announceClosed } from "../../services/closing.ts";
 
-/** Everything the card shows about `ticket`, read from the store. */
-export async function loadCardData(deps: BotDeps, ticket: Ticket): Promise<CardData> {
-  const user = await getUser(deps.kv, ticket.userId);
-  const nameOf = async (id: number | undefined) =>
-    id === undefined ? undefined : displayName(await getUser(deps.kv, id), id);
+/**
+ * Everything the card shows about `ticket`, read from the store in one round
+ * trip (none when `user`, the ticket's user as the caller has it, is all it needs).
+ */
+export async function loadCardData(
+  deps: BotDeps,
+  ticket: Ticket,
+  user?: UserRecord | null,
+): Promise<CardData> {
+  const agents = [ticket.takenBy, ticket.lastRepliedBy]
+    .filter((id): id is number => id !== undefined);
+  const users = await getUsers(deps.kv, user === undefined ? [ticket.userId, ...agents] : agents);
+  const nameOf = (id: number | undefined) =>
+    id === undefined ? undefined : displayName(users.get(id) ?? null, id);
   return {
     ticket,
-    user,
-    takenByName: await nameOf(ticket.takenBy),
-    lastRepliedByName: await nameOf(ticket.lastRepliedBy),
+    user: user === undefined ? users.get(ticket.userId) ?? null : user,
+    takenByName: nameOf(ticket.takenBy),
+    lastRepliedByName: nameOf(ticket.lastRepliedBy),
     now: deps.clock.now(),
     timezone: deps.config.timezone,
   };
@@ -107,7 +116,8 @@ ticketActionsFeature.callbackQuery(/^t:/, async (ctx, next) => {
   const id = String(ticketId);
   const adminId = ctx.from.id;
   const now = deps.clock.now();
-  const current = await getTicket(deps.kv, ticketId);
+  const currentEntry = await getTicketEntry(deps.kv, ticketId);
+  const current = currentEntry.value;
   if (!current) {
     await ctx.answerCallbackQuery({ text: ctx.t("conv-ticket-missing", { id }) });
     return;
@@ -119,6 +129,8 @@ ticketActionsFeature.callbackQuery(/^t:/, async (ctx, next) => {
         deps.kv,
         ticketId,
         (ticket) => ticket.status === "new" ? takeTicket(ticket, adminId) : null,
+        undefined,
+        currentEntry,
       );
       const text = result
         ? ctx.t("conv-take-done", { id })
@@ -146,6 +158,8 @@ ticketActionsFeature.callbackQuery(/^t:/, async (ctx, next) => {
         deps.kv,
         ticketId,
         (ticket) => ticket.status === "closed" ? null : closeTicket(ticket, adminId, now),
+        undefined,
+        currentEntry,
       );
       if (!result) {
         await ctx.answerCallbackQuery({ text: ctx.t("conv-stale-closed", { id }) });

@@ -14,16 +14,20 @@ import {
   addEditMessage,
   addUserMessage,
   appendToMessage,
+  type CopyLink,
   findByCopy,
   getMessage,
   getOpenTicket,
   getTicket,
   type MessageRef,
+  readForUserMessage,
   recordCopies,
+  type UserMessageHooks,
+  type WrittenMessage,
 } from "../../store/tickets.ts";
-import { getUser, markUnreachable } from "../../store/users.ts";
-import { clearPending } from "../../store/pending.ts";
-import { adminLocale } from "../../services/notify.ts";
+import { getUser, markUnreachable, type UserRecord } from "../../store/users.ts";
+import { stageClearPending } from "../../store/pending.ts";
+import { adminLocale, adminLocales } from "../../services/notify.ts";
 import {
   bufferAlbumPart,
   contentSupport,
@@ -51,6 +55,16 @@ export function startProblem(messages: Message[], minLength: number): string | n
   return textOf(messages) ? null : "conv-ask-needs-caption";
 }
 
+/** What {@link deliverToAdmins} needs to know besides the messages. */
+export interface AdminDelivery {
+  /** Whether the message created the ticket (the card goes first). */
+  created: boolean;
+  /** The ticket's user as the caller has it (saves a read). */
+  user?: UserRecord | null;
+  /** The message record as just stored (makes recording the copies one commit). */
+  written?: WrittenMessage;
+}
+
 /**
  * Delivers a user's message of `ticket` to every admin (with the card first when
  * the message created the ticket) and records the copies, so that an admin's
@@ -63,14 +77,15 @@ export async function deliverToAdmins(
   ticket: Ticket,
   seq: number,
   messages: Message[],
-  options: { created: boolean },
+  options: AdminDelivery,
 ): Promise<void> {
-  const user = await getUser(deps.kv, ticket.userId);
-  const card = options.created ? await loadCardData(deps, ticket) : undefined;
+  const user = options.user !== undefined ? options.user : await getUser(deps.kv, ticket.userId);
+  const card = options.created ? await loadCardData(deps, ticket, user) : undefined;
+  const locales = await adminLocales(deps);
   const copies = await Promise.all(deps.config.adminIds.map(async (adminId) => {
     const ref: MessageRef = { chatId: adminId, messageIds: [] };
     try {
-      const locale = await adminLocale(deps, adminId);
+      const locale = locales.get(adminId)!;
       const t = bindT(deps.i18n, locale);
       if (card) {
         const sent = await api.sendMessage(adminId, renderCardText(card, locale, deps.i18n), {
@@ -94,17 +109,22 @@ export async function deliverToAdmins(
     }
     return ref;
   }));
-  await recordCopies(deps.kv, ticket.id, seq, copies.filter((ref) => ref.messageIds.length));
+  await recordCopies(
+    deps.kv,
+    ticket.id,
+    seq,
+    copies.filter((ref) => ref.messageIds.length),
+    options.written,
+  );
 }
 
 /**
- * A message handled again after a crash (see journal.ts) is already stored:
- * deliver it if that had not happened yet, never store it twice.
+ * A message handled again after a crash (see journal.ts) is already stored
+ * (`link` points at it): deliver it if that had not happened yet, never store
+ * it twice.
  */
-async function resumeStored(ctx: BotContext, message: Message): Promise<boolean> {
+async function resumeStored(ctx: BotContext, message: Message, link: CopyLink): Promise<void> {
   const { deps } = ctx;
-  const link = await findByCopy(deps.kv, message.chat.id, message.message_id);
-  if (!link) return false;
   const [stored, ticket] = await Promise.all([
     getMessage(deps.kv, link.ticketId, link.seq),
     getTicket(deps.kv, link.ticketId),
@@ -114,7 +134,14 @@ async function resumeStored(ctx: BotContext, message: Message): Promise<boolean>
       created: link.seq === 1,
     });
   }
-  return true;
+}
+
+/** A new ticket also ends a pending "Ask a question" (or feedback) input, in the same commit. */
+function userMessageHooks(userId: number, now: number): UserMessageHooks {
+  return {
+    onExisting: (ticket) => afterUserMessage(ticket, now),
+    onCreate: (op) => stageClearPending(op, userId),
+  };
 }
 
 /**
@@ -134,9 +161,12 @@ async function tellUser(api: Api, deps: BotDeps, userId: number, html: string): 
 async function receiveMessage(ctx: BotContext, message: Message): Promise<void> {
   const { deps } = ctx;
   const userId = message.chat.id;
-  if (await resumeStored(ctx, message)) return;
-  const open = await getOpenTicket(deps.kv, userId);
-  if (!open) {
+  const { link, open } = await readForUserMessage(deps.kv, userId, {
+    chatId: message.chat.id,
+    messageId: message.message_id,
+  });
+  if (link) return await resumeStored(ctx, message, link);
+  if (!open.ticket?.value) {
     const problem = startProblem([message], deps.config.askMinLength);
     if (problem) {
       await ctx.reply(ctx.t(problem, { min: deps.config.askMinLength }), { parse_mode: "HTML" });
@@ -148,10 +178,10 @@ async function receiveMessage(ctx: BotContext, message: Message): Promise<void> 
     deps.kv,
     userId,
     recordOf([message], { direction: "in", authorId: userId, at: now }),
-    { onExisting: (ticket) => afterUserMessage(ticket, now) },
+    userMessageHooks(userId, now),
+    open,
   );
   if (result.created) {
-    await clearPending(deps.kv, userId);
     await tellUser(
       ctx.api,
       deps,
@@ -161,6 +191,8 @@ async function receiveMessage(ctx: BotContext, message: Message): Promise<void> 
   }
   await deliverToAdmins(ctx.api, deps, result.ticket, result.message.seq, [message], {
     created: result.created,
+    user: ctx.profile,
+    written: result,
   });
 }
 
@@ -192,9 +224,8 @@ async function receiveAlbumPart(ctx: BotContext, message: Message): Promise<void
         deps.kv,
         userId,
         recordOf(group.messages, { direction: "in", authorId: userId, at: now }),
-        { onExisting: (ticket) => afterUserMessage(ticket, now) },
+        userMessageHooks(userId, now),
       );
-      if (result.created) await clearPending(deps.kv, userId);
       group.state = { ticket: result.ticket, seq: result.message.seq, created: result.created };
     },
     async done(group) {

@@ -1,27 +1,46 @@
 /**
  * Fills our part of the context: dependencies, the admin check, the sender's
- * stored profile (private chats) and language.
+ * stored profile, pending input or reply mode (private chats) and language. It
+ * also runs the update inside the journal ({@link journaled}: a repeated update
+ * is dropped, every update is marked handled when it ends), so that the sender's
+ * records are read in the same round trip as the journal's check.
  *
  * @module
  */
 import type { MiddlewareFn } from "grammy";
 import type { BotContext, BotDeps } from "../context.ts";
 import { pickLocale } from "../../i18n.ts";
-import { touchUser } from "../../store/users.ts";
+import { keys } from "../../store/keys.ts";
+import { touchUser, type UserRecord } from "../../store/users.ts";
+import type { PendingInput } from "../../store/pending.ts";
+import type { ReplyMode } from "../../store/reply_modes.ts";
+import { journaled } from "../journal.ts";
 
-/** The context middleware. */
+/** The context middleware (with the journal around everything after it). */
 export function contextMiddleware(deps: BotDeps): MiddlewareFn<BotContext> {
   const admins = new Set(deps.config.adminIds);
-  return async (ctx, next) => {
+  return (ctx, next) => {
     ctx.deps = deps;
     const from = ctx.from;
     ctx.isAdmin = from !== undefined && admins.has(from.id);
-    if (from && !from.is_bot && ctx.chat?.type === "private") {
-      ctx.profile = await touchUser(deps.kv, from, deps.clock.now());
-    }
-    ctx.locale = ctx.profile?.locale ??
-      pickLocale(from?.language_code, deps.config.defaultLocale);
-    ctx.t = (key, args) => deps.i18n.t(ctx.locale, key, args);
-    await next();
+    // Profiles are kept for people who write to the bot privately.
+    const sender = from && !from.is_bot && ctx.chat?.type === "private" ? from : undefined;
+    // The sender's record, and what their next message means: an admin's reply
+    // mode, a user's pending input.
+    const alsoRead = sender
+      ? [keys.user(sender.id), ctx.isAdmin ? keys.replyMode(sender.id) : keys.pending(sender.id)]
+      : [];
+    return journaled(deps, ctx.update.update_id, alsoRead, async ([userEntry, expected]) => {
+      if (sender) {
+        const entry = userEntry as Deno.KvEntryMaybe<UserRecord>;
+        ctx.profile = await touchUser(deps.kv, sender, deps.clock.now(), entry);
+        if (ctx.isAdmin) ctx.replyMode = expected.value as ReplyMode | null;
+        else ctx.pending = expected.value as PendingInput | null;
+      }
+      ctx.locale = ctx.profile?.locale ??
+        pickLocale(from?.language_code, deps.config.defaultLocale);
+      ctx.t = (key, args) => deps.i18n.t(ctx.locale, key, args);
+      await next();
+    });
   };
 }
