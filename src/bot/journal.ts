@@ -20,6 +20,8 @@ import { keys } from "../store/keys.ts";
 const SEEN_TTL_MS = 25 * 3_600_000;
 /** Journal writes per atomic operation, well inside Deno KV's limits. */
 const BATCH = 100;
+/** Bytes per journal commit, with room below Deno KV's 800 KiB per atomic operation. */
+const BATCH_BYTES = 500_000;
 
 /**
  * An API transformer that journals every update returned by getUpdates
@@ -40,15 +42,51 @@ export function journalTransformer(deps: Pick<BotDeps, "kv" | "log">): Transform
         if (seen[index].versionstamp === null) fresh.push(update);
       });
     }
-    for (let i = 0; i < fresh.length; i += BATCH) {
-      const op = deps.kv.atomic();
-      for (const update of fresh.slice(i, i + BATCH)) {
-        op.set(keys.journal(update.update_id), update);
-      }
-      await op.commit();
-    }
+    for (const group of sizedGroups(fresh)) await writeJournal(deps, group);
     return response;
   };
+}
+
+/** Splits updates into groups that fit one atomic operation (count and bytes). */
+function sizedGroups(updates: Update[]): Update[][] {
+  const groups: Update[][] = [];
+  let group: Update[] = [];
+  let bytes = 0;
+  for (const update of updates) {
+    const size = JSON.stringify(update).length * 2;
+    if (group.length && (group.length >= BATCH || bytes + size > BATCH_BYTES)) {
+      groups.push(group);
+      group = [];
+      bytes = 0;
+    }
+    group.push(update);
+    bytes += size;
+  }
+  if (group.length) groups.push(group);
+  return groups;
+}
+
+/**
+ * Journals a group in one commit; if that fails (an update larger than a KV
+ * value may be), one by one, skipping what cannot be stored: a journal write
+ * must never stop updates from being fetched and handled.
+ */
+async function writeJournal(deps: Pick<BotDeps, "kv" | "log">, group: Update[]): Promise<void> {
+  try {
+    const op = deps.kv.atomic();
+    for (const update of group) op.set(keys.journal(update.update_id), update);
+    await op.commit();
+    return;
+  } catch {
+    // Retried one by one below.
+  }
+  for (const update of group) {
+    try {
+      await deps.kv.set(keys.journal(update.update_id), update);
+    } catch (error) {
+      deps.log.warn("An update could not be journaled", { updateId: update.update_id, error });
+    }
+  }
 }
 
 /** Updates received but not handled before the process stopped, oldest first. */
