@@ -254,13 +254,19 @@ export async function deliver(
 
   if (messages.length > 1 || first.media_group_id) {
     await sendHeader(true);
-    const copied = await api.copyMessages(
-      to.chatId,
-      fromChatId,
-      messages.map((m) => m.message_id).toSorted((a, b) => a - b),
-      thread,
-    );
-    ids.push(...copied.map((c) => c.message_id));
+    const messageIds = messages.map((m) => m.message_id).toSorted((a, b) => a - b);
+    try {
+      const copied = await api.copyMessages(to.chatId, fromChatId, messageIds, thread);
+      ids.push(...copied.map((c) => c.message_id));
+    } catch (error) {
+      // The album is kept together when Telegram allows; if copyMessages is
+      // refused (for a reason other than an unreachable chat), its items still
+      // go one by one rather than not at all.
+      if (isUnreachableError(error)) throw error;
+      for (const messageId of messageIds) {
+        ids.push((await api.copyMessage(to.chatId, fromChatId, messageId, thread)).message_id);
+      }
+    }
     return ids;
   }
 

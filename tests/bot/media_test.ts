@@ -132,3 +132,27 @@ Deno.test("media: splitForHtml never cuts a character and keeps each piece withi
   assert.equal(chunks.join(""), text);
   for (const chunk of chunks) assert.ok(escapeHtml(chunk).length <= 1000);
 });
+
+Deno.test("media: when copyMessages is refused, the album's items still arrive one by one", async () => {
+  await using app = await createTestApp();
+  const u = user(803);
+  app.sim.failNext("copyMessages", {
+    error_code: 400,
+    description: "Bad Request: method is unavailable",
+  }, 2);
+  const parts = album(u, ["photo", "photo"], "Two pictures of the receipt");
+  await app.send(...parts);
+  await flushAlbums(app.deps);
+  for (const chat of [ADMIN_A, ADMIN_B]) {
+    const singles = app.sim.callsTo("copyMessage").filter((c) =>
+      c.payload.chat_id === chat && c.response.ok
+    );
+    assert.deepEqual(
+      singles.map((c) => c.payload.message_id),
+      parts.map((p) => p.message!.message_id),
+    );
+  }
+  const [stored] = await lastMessages(app.kv, 1, 1);
+  assert.equal(stored.copies.length, 2, "both admins' copies are recorded");
+  assert.equal(app.deps.runtime.errorCount, 0);
+});
