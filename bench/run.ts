@@ -9,6 +9,7 @@
  *
  * @module
  */
+import "../src/quiet_warnings.ts";
 import type { Bot } from "grammy";
 import { createBot } from "../src/bot/mod.ts";
 import type { BotContext, BotDeps } from "../src/bot/context.ts";
