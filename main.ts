@@ -22,6 +22,7 @@ import type { BotContext, BotDeps } from "./src/bot/context.ts";
 import { createAlerts } from "./src/services/alerts.ts";
 import { registerCommands } from "./src/bot/commands.ts";
 import { startJobs } from "./src/jobs/mod.ts";
+import { redeliverPending } from "./src/services/redeliver.ts";
 import { runCli } from "./src/cli.ts";
 
 const USAGE = `Support Desk Bot ${APP_VERSION}: a self-hosted Telegram help desk.
@@ -38,6 +39,8 @@ Configuration comes from the environment and from .env in the working directory
 
 /** How long shutdown waits for updates in flight before closing the store. */
 const DRAIN_TIMEOUT_MS = 20_000;
+/** Everything after a stop signal, inside Docker's default 30 s grace period (compose: 30 s). */
+const SHUTDOWN_DEADLINE_MS = 25_000;
 
 async function main(args: string[]): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {
@@ -100,7 +103,12 @@ async function main(args: string[]): Promise<number> {
   const { promise: stopped, resolve: stop } = Promise.withResolvers<string>();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => {
-      stopReason ??= signal;
+      if (stopReason !== undefined) {
+        // A second signal: the operator does not want to wait for the drain.
+        console.error(`${signal} again: stopping now, without waiting for updates in flight.`);
+        Deno.exit(1);
+      }
+      stopReason = signal;
       stopSignal.abort();
       stop(signal);
     });
@@ -147,9 +155,11 @@ async function main(args: string[]): Promise<number> {
       else log.error("A left-over update failed again", { updateId: update.update_id, error });
     }
   }
+  // Stored messages that never reached anyone (an album cut off by a kill, an outage).
+  await redeliverPending(deps, bot.api);
 
   const jobs = startJobs(deps, bot.api);
-  const runner = stopReason ? undefined : run(bot);
+  const runner = stopReason ? undefined : run(bot, { runner: { silent: true } });
   await alerts.started();
 
   const reason = await Promise.race([
@@ -159,16 +169,33 @@ async function main(args: string[]): Promise<number> {
       (error) => `runner failed: ${(error as Error).message}`,
     ) ?? Promise.resolve(stopReason ?? "runner ended"),
   ]);
-  log.info("Shutting down", { reason });
-  if (runner?.isRunning()) await runner.stop();
-  await jobs.stop();
-  await flushAlbums(deps);
-  await waitForInFlight(deps, DRAIN_TIMEOUT_MS);
-  await alerts.stopped();
+  const failed = reason.startsWith("runner failed");
+  (failed ? log.error : log.info)("Shutting down", { reason });
+  if (failed) alerts.error(new Error(reason), "long polling");
+  const drained = await withDeadline(SHUTDOWN_DEADLINE_MS, async () => {
+    if (runner?.isRunning()) await runner.stop();
+    await jobs.stop();
+    await flushAlbums(deps);
+    await waitForInFlight(deps, DRAIN_TIMEOUT_MS);
+    await alerts.stopped();
+  });
+  if (!drained) log.warn("Shutdown took too long; closing the store anyway");
   kv.close();
   log.info("Stopped");
   logFile?.close();
-  return 0;
+  // A revoked token (401) or a second poller (409) ends the runner: not a clean stop.
+  return failed ? 1 : 0;
+}
+
+/** Runs `task`; false when it did not finish within `ms` (it is then left behind). */
+async function withDeadline(ms: number, task: () => Promise<void>): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), ms));
+  try {
+    return await Promise.race([task().then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** How long start-up keeps trying to reach an unreachable Bot API. */

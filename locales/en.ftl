@@ -98,6 +98,7 @@ conv-take-done = 🛠 Ticket #{ $id } is in progress.
 conv-take-already = Ticket #{ $id } is already in progress.
 conv-close-done = ✅ Ticket #{ $id } is closed.
 conv-close-unreachable = ✅ Ticket #{ $id } is closed, but the user blocked the bot and was not notified.
+conv-close-failed = ✅ Ticket #{ $id } is closed, but the notice to the user could not be sent (Telegram did not accept it; see the log).
 conv-stale-closed = Ticket #{ $id } is already closed.
 conv-ticket-missing = Ticket #{ $id } does not exist.
 conv-block-done = 🚫 The user of ticket #{ $id } is blocked.

@@ -283,7 +283,12 @@ export function readEnvironment(envFile = ".env"): Env {
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  return { ...merged, ...Deno.env.toObject() };
+  // An empty variable counts as unset, so it must not hide the value from .env
+  // (compose's `${ADMIN_ID}` with the host variable unset gives an empty one).
+  for (const [name, value] of Object.entries(Deno.env.toObject())) {
+    if (value.trim() !== "") merged[name] = value;
+  }
+  return merged;
 }
 
 /** The configuration as shown to admins and written into full backups: secrets redacted. */

@@ -184,3 +184,16 @@ Deno.test("config: a missing .env is fine", () => {
   const env = readEnvironment("/nonexistent/.env");
   assert.strictEqual(env.PATH, Deno.env.get("PATH"));
 });
+
+Deno.test("config: an empty variable in the environment does not hide the value in .env", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/.env`;
+  await Deno.writeTextFile(file, "SUPPORT_BOT_TEST_C=from-file\n");
+  Deno.env.set("SUPPORT_BOT_TEST_C", "");
+  try {
+    assert.strictEqual(readEnvironment(file).SUPPORT_BOT_TEST_C, "from-file");
+  } finally {
+    Deno.env.delete("SUPPORT_BOT_TEST_C");
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -19,7 +19,12 @@ import { type Api, GrammyError, type InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import type { BotDeps } from "./context.ts";
 import { escapeHtml } from "../html.ts";
-import type { MessageKind, NewMessage } from "../store/tickets.ts";
+import {
+  type MessageKind,
+  type NewMessage,
+  STORED_TEXT_LIMIT,
+  type TicketMessage,
+} from "../store/tickets.ts";
 
 /** Telegram's longest message text. */
 export const TEXT_LIMIT = 4096;
@@ -171,6 +176,33 @@ export function recordOf(
     authorId: options.authorId,
     source: { chatId: first.chat.id, messageIds: messages.map((m) => m.message_id) },
   };
+}
+
+/**
+ * Stand-ins for the original messages of a stored record, enough for
+ * {@link deliver} to copy them again from their source chat under the usual
+ * header (redelivery after a crash or an outage, when the update is gone). A
+ * text is re-sent from the record unless it was shortened; then, as anything
+ * else without a caption, it is copied after the header.
+ */
+export function storedMessages(record: TicketMessage): Message[] {
+  const { chatId, messageIds } = record.source;
+  const base = { chat: { id: chatId, type: "private" }, date: Math.floor(record.at / 1000) };
+  if (record.kind === "album" || messageIds.length > 1) {
+    return messageIds.map((id) =>
+      ({ ...base, message_id: id, media_group_id: "stored" }) as unknown as Message
+    );
+  }
+  const single: Record<string, unknown> = { ...base, message_id: messageIds[0] };
+  if (record.kind === "text") {
+    if (record.text !== undefined && record.text.length <= STORED_TEXT_LIMIT) {
+      single.text = record.text;
+    }
+  } else if (CAPTIONED.has(record.kind)) {
+    single[record.kind] = {};
+    if (record.text !== undefined) single.caption = record.text;
+  }
+  return [single as unknown as Message];
 }
 
 /** Whether a message is a bot command (`/start`, `/id@bot`, ...). */

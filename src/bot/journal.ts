@@ -30,8 +30,19 @@ const BATCH_BYTES = 500_000;
  */
 export function journalTransformer(deps: Pick<BotDeps, "kv" | "log">): Transformer {
   return async (prev, method, payload, signal) => {
-    const response = await prev(method, payload, signal);
-    if (method !== "getUpdates" || !response.ok) return response;
+    if (method !== "getUpdates") return await prev(method, payload, signal);
+    let response;
+    try {
+      response = await prev(method, payload, signal);
+    } catch (error) {
+      // The runner retries quietly (it runs with `silent`): say it here, in our log format.
+      if (!signal?.aborted) deps.log.warn("Fetching updates failed", { error });
+      throw error;
+    }
+    if (!response.ok) {
+      deps.log.warn("Fetching updates failed", { error: response.description });
+      return response;
+    }
     const updates = response.result as unknown as Update[];
     if (updates.length === 0) return response;
     const fresh: Update[] = [];

@@ -11,12 +11,15 @@ import { bindT, ratingKeyboard } from "../bot/render/menu.ts";
 import { userLocale } from "../i18n.ts";
 import { isUnreachableError, reportFailure } from "../bot/delivery.ts";
 
+/** What became of the closure notice: sent, refused because the user blocked the bot, or failed. */
+export type ClosureNotice = "sent" | "blocked" | "failed";
+
 /**
  * Sends the user the closure notice in their language, with the rating buttons;
  * after an auto-close also an "Ask a question" button. Never throws for an
- * unreachable user (marks them unreachable instead). Returns whether the
- * notice was delivered. `user` is the ticket's user when the caller has read
- * it already (the sweep reads them ten at a time).
+ * unreachable user (marks them unreachable instead). Returns what became of
+ * the notice. `user` is the ticket's user when the caller has read it already
+ * (the sweep reads them ten at a time).
  *
  * @example
  * ```ts
@@ -28,7 +31,7 @@ export async function announceClosed(
   deps: BotDeps,
   ticket: Ticket,
   options: { auto: boolean; user?: UserRecord | null },
-): Promise<boolean> {
+): Promise<ClosureNotice> {
   const user = options.user !== undefined ? options.user : await getUser(deps.kv, ticket.userId);
   const t = bindT(deps.i18n, userLocale(user, deps.config.defaultLocale));
   try {
@@ -40,13 +43,13 @@ export async function announceClosed(
         reply_markup: ratingKeyboard(t, ticket.id, { ask: options.auto }),
       },
     );
-    return true;
+    return "sent";
   } catch (error) {
     if (isUnreachableError(error)) {
       await markUnreachable(deps.kv, ticket.userId);
-    } else {
-      reportFailure(deps, error, "Could not send a closure notice", { ticketId: ticket.id });
+      return "blocked";
     }
-    return false;
+    reportFailure(deps, error, "Could not send a closure notice", { ticketId: ticket.id });
+    return "failed";
   }
 }

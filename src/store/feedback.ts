@@ -20,12 +20,14 @@ export interface FeedbackRecord {
 
 /** The outcome of {@link addFeedback}. */
 export type FeedbackResult =
-  | { ok: true; record: FeedbackRecord }
+  /** `duplicate`: this message was stored before (its update handled again); nothing was written. */
+  | { ok: true; record: FeedbackRecord; duplicate?: boolean }
   | { ok: false; nextAllowedAt: number };
 
 /**
  * Stores feedback unless the user is inside the cooldown (`cooldownMs` 0: no
- * cooldown). The cooldown check and the write are one atomic operation, so two
+ * cooldown) or this very message is stored already (the user record keeps the
+ * last feedback's message id: a replayed update costs nothing extra). The cooldown check and the write are one atomic operation, so two
  * quick submissions cannot both pass.
  */
 export async function addFeedback(
@@ -34,18 +36,23 @@ export async function addFeedback(
   cooldownMs: number,
 ): Promise<FeedbackResult> {
   let refusedUntil: number | undefined;
+  let duplicate = false;
   const user = await updateUser(
     kv,
     record.userId,
     (current: UserRecord) => {
+      duplicate = current.lastFeedbackMessageId === record.messageId;
+      if (duplicate) return current;
       const last = current.lastFeedbackAt;
       refusedUntil = cooldownMs > 0 && last !== undefined && record.at < last + cooldownMs
         ? last + cooldownMs
         : undefined;
-      return refusedUntil === undefined ? { ...current, lastFeedbackAt: record.at } : current;
+      return refusedUntil === undefined
+        ? { ...current, lastFeedbackAt: record.at, lastFeedbackMessageId: record.messageId }
+        : current;
     },
     (op) => {
-      if (refusedUntil !== undefined) return;
+      if (duplicate || refusedUntil !== undefined) return;
       op.set(keys.feedback(record.at, record.userId), record);
       increment(op, keys.stat("feedback_count"));
     },
@@ -58,6 +65,7 @@ export async function addFeedback(
     }),
   );
   if (!user) throw new Error(`Could not store feedback of user ${record.userId}`);
+  if (duplicate) return { ok: true, record, duplicate };
   return refusedUntil === undefined
     ? { ok: true, record }
     : { ok: false, nextAllowedAt: refusedUntil };

@@ -15,6 +15,7 @@
  * | ["user_ticket", userId, ticketId]           | null                   | same atomic as a new ticket  |
  * | ["ticket_message", ticketId, seq]           | TicketMessage          | same atomic as the ticket    |
  * | ["copy", chatId, messageId]                 | CopyLink               | same atomic as the message   |
+ * | ["undelivered", ticketId, seq]              | UndeliveredMark        | same atomic as the message   |
  * | ["first_response", day, ms, ticketId]       | null                   | same atomic as the ticket    |
  * | ["rating", ticketId]                        | RatingRecord           | ratings.ts                   |
  * | ["feedback", at, userId]                    | FeedbackRecord         | feedback.ts                  |
@@ -25,6 +26,11 @@
  * | ["update_seen", updateId]                   | true (expires)         | bot/journal.ts               |
  * | ["journal", updateId]                       | Update (raw)           | bot/journal.ts               |
  * | ["meta", name]                              | operations state       | meta.ts                      |
+ *
+ * ["undelivered"] marks a stored message that has no delivered copy yet: it is
+ * written with the message and deleted in the commit that records the first
+ * copy (tickets.ts), so services/redeliver.ts can deliver what a crash or an
+ * outage left behind.
  *
  * Inbox rank 0 holds tickets where the user waits for support (sortTime = when
  * the user started waiting, oldest first); rank 1 holds the rest (sortTime = last
@@ -45,6 +51,7 @@ export const PREFIXES = [
   "user_ticket",
   "ticket_message",
   "copy",
+  "undelivered",
   "first_response",
   "rating",
   "feedback",
@@ -80,6 +87,8 @@ export const keys = {
   ticketMessage: (ticketId: number, seq: number) => ["ticket_message", ticketId, seq] as const,
   ticketMessages: (ticketId: number) => ["ticket_message", ticketId] as const,
   copy: (chatId: number, messageId: number) => ["copy", chatId, messageId] as const,
+  undelivered: (ticketId: number, seq: number) => ["undelivered", ticketId, seq] as const,
+  undeliveredAll: () => ["undelivered"] as const,
   firstResponse: (day: string, ms: number, ticketId: number) =>
     ["first_response", day, ms, ticketId] as const,
   firstResponsesOfDay: (day: string) => ["first_response", day] as const,

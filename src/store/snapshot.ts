@@ -8,8 +8,12 @@
  * @module
  */
 
-/** Keys that expire by themselves and are not worth restoring without their expiry. */
-export const EXPIRING_PREFIXES = ["update_seen", "pending"] as const;
+/**
+ * Keys left out of backups: those that expire by themselves, and the update
+ * journal (a restored store must not replay updates that were in flight when
+ * the backup was taken, days ago, without the marks that recognise repeats).
+ */
+export const EXPIRING_PREFIXES = ["update_seen", "pending", "journal"] as const;
 
 /** Deno KV's limits per atomic operation, with a safety margin on the size. */
 const MAX_MUTATIONS = 1000;

@@ -136,16 +136,38 @@ export async function findByCopy(
   return (await kv.get<CopyLink>(keys.copy(chatId, messageId))).value;
 }
 
+/** {@link findByCopy} for up to ten messages of one chat, in one round trip, in order. */
+export async function findByCopies(
+  kv: Deno.Kv,
+  chatId: number,
+  messageIds: number[],
+): Promise<(CopyLink | null)[]> {
+  const entries = await kv.getMany<CopyLink[]>(messageIds.map((id) => keys.copy(chatId, id)));
+  return entries.map((entry) => entry.value);
+}
+
 function shorten(message: NewMessage): NewMessage {
   return message.text && message.text.length > STORED_TEXT_LIMIT
     ? { ...message, text: message.text.slice(0, STORED_TEXT_LIMIT) + "…" }
     : message;
 }
 
+/**
+ * A stored message waiting for its first delivered copy, under
+ * ["undelivered", ticketId, seq]: written with the message, deleted by
+ * {@link recordCopies}. `attemptAt` is when a redelivery last claimed it.
+ */
+export interface UndeliveredMark {
+  at: number;
+  attemptAt?: number;
+}
+
+/** The links of a new message's source, and its undelivered mark (same commit as the message). */
 function linkSource(op: Deno.AtomicOperation, message: TicketMessage): void {
   for (const id of message.source.messageIds) {
     op.set(keys.copy(message.source.chatId, id), { ticketId: message.ticketId, seq: message.seq });
   }
+  op.set(keys.undelivered(message.ticketId, message.seq), { at: message.at } as UndeliveredMark);
 }
 
 /** Result of {@link addUserMessage}: the ticket after the message and whether it was created. */
@@ -464,9 +486,44 @@ export async function recordCopies(
     for (const copy of copies) {
       for (const id of copy.messageIds) op.set(keys.copy(copy.chatId, id), { ticketId, seq });
     }
+    // Delivered at least once: nothing left for services/redeliver.ts.
+    op.delete(keys.undelivered(ticketId, seq));
     if ((await op.commit()).ok) return;
   }
   throw new Error(`Could not record the copies of #${ticketId}/${seq}`);
+}
+
+/** Stored messages still waiting for a first delivered copy, with their marks' versions. */
+export async function listUndelivered(
+  kv: Deno.Kv,
+  limit = 500,
+): Promise<{ ticketId: number; seq: number; entry: Deno.KvEntry<UndeliveredMark> }[]> {
+  const found = [];
+  for await (
+    const entry of kv.list<UndeliveredMark>({ prefix: keys.undeliveredAll() }, { limit })
+  ) {
+    found.push({ ticketId: entry.key[1] as number, seq: entry.key[2] as number, entry });
+  }
+  return found;
+}
+
+/**
+ * Claims an undelivered mark for a redelivery attempt at `now` (version
+ * checked: of two processes only one wins). False when it changed or is gone.
+ */
+export async function claimUndelivered(
+  kv: Deno.Kv,
+  entry: Deno.KvEntry<UndeliveredMark>,
+  now: number,
+): Promise<boolean> {
+  const result = await kv.atomic().check(entry)
+    .set(entry.key, { ...entry.value, attemptAt: now } as UndeliveredMark).commit();
+  return result.ok;
+}
+
+/** Gives up delivering a message (the user blocked the bot, or it is too old to retry). */
+export async function dropUndelivered(kv: Deno.Kv, ticketId: number, seq: number): Promise<void> {
+  await kv.delete(keys.undelivered(ticketId, seq));
 }
 
 /** One message of a ticket. */

@@ -23,6 +23,8 @@ export interface UserRecord {
   createdAt: number;
   lastBlockedNoticeAt?: number;
   lastFeedbackAt?: number;
+  /** The user's message stored as the last feedback: a replayed update is not stored twice. */
+  lastFeedbackMessageId?: number;
 }
 
 /** An entry of the blocked list, under ["blocked", id]. */

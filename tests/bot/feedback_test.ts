@@ -52,3 +52,25 @@ Deno.test("feedback: the cooldown message is in the user's language", async () =
   await press(app, u, "отзыв");
   assert.match(app.sim.lastMessageIn(u.id)!.text!, /Следующий можно отправить/);
 });
+
+Deno.test("feedback: handled again after a crash, it is stored once, not refused, and never becomes a ticket", async () => {
+  await using app = await createTestApp({
+    env: { FEEDBACK_COOLDOWN_ENABLED: "true", FEEDBACK_COOLDOWN_HOURS: "24" },
+  });
+  const u = user(1199);
+  await app.send(command(u, "start"));
+  await press(app, u, "Feedback");
+  const feedback = privateText(u, "Feedback that is handled twice");
+  await app.send(feedback);
+  // The start-up replay after a crash: the update's handled mark is gone.
+  await app.kv.delete(["update_seen", feedback.update_id]);
+  await app.send(feedback);
+
+  assert.equal((await readStats(app.kv, app.clock.now())).feedbackCount, 1);
+  assert.equal(await getOpenTicket(app.kv, u.id), null);
+  assert.ok(
+    !app.sim.textsTo(u.id).some((t) => /25\/11\/2026|next/i.test(t)),
+    "no cooldown refusal",
+  );
+  assert.ok(app.sim.textsTo(ADMIN_A).some((t) => t.includes("Feedback that is handled twice")));
+});

@@ -104,3 +104,40 @@ Deno.test("process: a token the Bot API refuses stops the start with exit 1 and 
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+
+Deno.test("process: a second poller on the same token (409) ends the bot with exit 1", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const api = await startFakeApi(new TelegramSim(), { token: TOKEN });
+  const bot = startBot({
+    BOT_TOKEN: TOKEN,
+    ADMIN_ID: "1001",
+    TELEGRAM_API_ROOT: api.url,
+    DATA_DIR: dataDir,
+  });
+  try {
+    // Another process polls with the same token: Telegram ends the bot's pending poll
+    // with 409. Poll until the bot has gone (its first poll may not have started yet).
+    let exited = false;
+    bot.finished.then(() => exited = true);
+    const deadline = Date.now() + 30_000;
+    while (!exited && Date.now() < deadline) {
+      const other = await fetch(`${api.url}/bot${TOKEN}/getUpdates`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ timeout: 1 }),
+      });
+      await other.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const { code, output } = await bot.finished;
+    assert.strictEqual(code, 1, output);
+    assert.match(output, /runner failed/);
+  } finally {
+    try {
+      bot.child.kill("SIGKILL");
+    } catch { /* already exited */ }
+    await bot.finished;
+    await api.close();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});

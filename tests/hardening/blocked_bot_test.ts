@@ -141,3 +141,22 @@ Deno.test("403: Telegram's notice that the user blocked the bot marks them unrea
   assert.equal((await getUser(app.kv, u.id))?.reachable, true);
   assert.equal(app.deps.runtime.errorCount, 0);
 });
+
+Deno.test("close: a notice refused for another reason is not blamed on a block", async () => {
+  await using app = await createTestApp();
+  const u = user(6207);
+  await app.send(privateText(u, "A question about an invoice"));
+  app.sim.failNext(
+    "sendMessage",
+    { error_code: 400, description: "Bad Request: chat not found" },
+    1,
+    (payload) => payload.chat_id === u.id,
+  );
+  await press(app, admin, "Close", ADMIN_A);
+  const toast = toasts(app).at(-1)!;
+  assert.match(toast, /#1/);
+  assert.match(toast, /could not be sent/);
+  assert.doesNotMatch(toast, /blocked/);
+  assert.equal((await getTicket(app.kv, 1))?.status, "closed");
+  assert.equal((await getUser(app.kv, u.id))?.reachable, true);
+});

@@ -361,3 +361,12 @@ Deno.test("restore: a large store is written within Deno KV's atomic limits", as
   assert.equal((await allEntries(target.kv)).length, 2540);
   assert.equal((await target.kv.get(["large", 39])).value, big);
 });
+
+Deno.test("backup: the update journal and expiring marks stay out of the archive", async () => {
+  const { allEntries } = await import("../../src/store/snapshot.ts");
+  using kv = await Deno.openKv(":memory:");
+  await kv.set(["journal", 5], { update_id: 5 });
+  await kv.set(["update_seen", 5], true);
+  await kv.set(["ticket", 1], { id: 1 });
+  assert.deepStrictEqual((await allEntries(kv)).map((e) => e.key), [["ticket", 1]]);
+});

@@ -4,6 +4,11 @@
  * second feedback inside FEEDBACK_COOLDOWN_HOURS is refused with the time when
  * the next one is allowed.
  *
+ * A feedback update handled again after a crash (journal.ts) is not stored
+ * twice (the user record names the last feedback's message); it is thanked and
+ * delivered again, as its first handling may have stopped before that
+ * (at-least-once).
+ *
  * @module
  */
 import { type Api, Composer } from "grammy";
@@ -94,8 +99,14 @@ users.on("message", async (ctx, next) => {
   const { deps } = ctx;
   const message = ctx.message;
   if (isCommand(message)) return next();
-  const pending = ctx.pending !== undefined ? ctx.pending : await getPending(deps.kv, ctx.from.id);
-  if (pending?.kind !== "feedback") return next();
+  // Handled again after a crash, the feedback may be stored already and its input cleared.
+  const replayed = ctx.profile?.lastFeedbackMessageId === message.message_id;
+  const pending = replayed
+    ? null
+    : ctx.pending !== undefined
+    ? ctx.pending
+    : await getPending(deps.kv, ctx.from.id);
+  if (!replayed && pending?.kind !== "feedback") return next();
   const text = textOf([message]) ?? "";
   if ([...text.trim()].length < deps.config.askMinLength || !text.trim()) {
     await ctx.reply(ctx.t("conv-feedback-too-short", { min: deps.config.askMinLength }), {

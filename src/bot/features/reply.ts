@@ -15,7 +15,10 @@ import { afterSupportMessage, type Ticket } from "../../domain/ticket.ts";
 import {
   addSupportMessage,
   appendToMessage,
-  findByCopy,
+  type CopyLink,
+  dropUndelivered,
+  findByCopies,
+  getMessage,
   getTicket,
   type MessageRef,
   recordCopies,
@@ -33,18 +36,19 @@ import {
   isUnreachableError,
   recordOf,
   reportFailure,
+  storedMessages,
 } from "../delivery.ts";
 import { bindT, ticketReplyKeyboard } from "../render/menu.ts";
 import { userLocale } from "../../i18n.ts";
 
 /** Who answers, from where. */
-interface Sender {
+export interface Sender {
   adminId: number;
   locale: Locale;
 }
 
 /** A stored answer (`written`: the record as stored, while nothing was added to it). */
-type Accepted = { ticket: Ticket; seq: number; written?: WrittenMessage };
+export type Accepted = { ticket: Ticket; seq: number; written?: WrittenMessage };
 type Stored = Accepted | { refused: "closed" | "missing"; ticketId: number };
 
 /**
@@ -86,18 +90,25 @@ async function sendRefusal(api: Api, deps: BotDeps, sender: Sender, stored: Stor
   });
 }
 
+/** What {@link deliverReply} achieved. */
+export type ReplyOutcome = "delivered" | "unreachable" | "failed";
+
 /**
  * Copies the stored answer to the user and confirms to the admin, or tells the
- * admin that the user blocked the bot (and marks the user unreachable). Both
- * copies (the user's and the confirmation) are recorded in one commit at the end.
+ * admin that the user blocked the bot (and marks the user unreachable; the
+ * answer is then not retried). Both copies (the user's and the confirmation)
+ * are recorded in one commit at the end. Any other failure is told to the
+ * admin, unless `quiet` (a redelivery, which reports it to the log and alerts);
+ * the answer stays undelivered and services/redeliver.ts tries again.
  */
-async function deliverReply(
+export async function deliverReply(
   api: Api,
   deps: BotDeps,
   sender: Sender,
   stored: Accepted,
   messages: Message[],
-): Promise<void> {
+  quiet = false,
+): Promise<ReplyOutcome> {
   const { ticket } = stored;
   const t = bindT(deps.i18n, sender.locale);
   const user = await getUser(deps.kv, ticket.userId);
@@ -114,8 +125,11 @@ async function deliverReply(
     delivered = { chatId: ticket.userId, messageIds: ids };
   } catch (error) {
     const unreachable = isUnreachableError(error);
-    if (unreachable) await markUnreachable(deps.kv, ticket.userId);
-    else reportFailure(deps, error, "Could not deliver a reply", { ticketId: ticket.id });
+    if (unreachable) {
+      await markUnreachable(deps.kv, ticket.userId);
+      await dropUndelivered(deps.kv, ticket.id, stored.seq);
+    } else reportFailure(deps, error, "Could not deliver a reply", { ticketId: ticket.id });
+    if (quiet && !unreachable) return "failed";
     await api.sendMessage(
       sender.adminId,
       unreachable ? t("conv-reply-blocked", { id: String(ticket.id) }) : t("conv-reply-failed", {
@@ -124,7 +138,7 @@ async function deliverReply(
       }),
       { parse_mode: "HTML", ...replyTo },
     );
-    return;
+    return unreachable ? "unreachable" : "failed";
   }
   const copies = [delivered];
   try {
@@ -138,6 +152,30 @@ async function deliverReply(
     // The user's copy is recorded even when the confirmation could not be sent.
     await recordCopies(deps.kv, ticket.id, stored.seq, copies, stored.written);
   }
+  return "delivered";
+}
+
+/**
+ * An admin's message handled again after a crash (see journal.ts) is already
+ * stored (`link` points at it): deliver it to the user if that had not happened
+ * yet (its copies are empty), never store it twice. Returns false when the link
+ * is not a stored answer (the message is then handled as usual).
+ */
+async function resumeStoredReply(
+  api: Api,
+  deps: BotDeps,
+  sender: Sender,
+  link: CopyLink,
+): Promise<boolean> {
+  const [stored, ticket] = await Promise.all([
+    getMessage(deps.kv, link.ticketId, link.seq),
+    getTicket(deps.kv, link.ticketId),
+  ]);
+  if (!stored || stored.direction !== "out") return false;
+  if (ticket && stored.copies.length === 0) {
+    await deliverReply(api, deps, sender, { ticket, seq: link.seq }, storedMessages(stored));
+  }
+  return true;
 }
 
 /** The admin's reply mode: as the context read it, else from the store. */
@@ -145,13 +183,12 @@ async function replyModeOf(ctx: BotContext, adminId: number) {
   return ctx.replyMode !== undefined ? ctx.replyMode : await getReplyMode(ctx.deps.kv, adminId);
 }
 
-/** The ticket an admin's message answers: a Telegram reply to a ticket message, else reply mode. */
-async function targetTicket(ctx: BotContext, adminId: number, message: Message) {
-  const replied = message.reply_to_message;
-  if (replied) {
-    const link = await findByCopy(ctx.deps.kv, message.chat.id, replied.message_id);
-    if (link) return { ticketId: link.ticketId, viaMode: false };
-  }
+/**
+ * The ticket an admin's message answers: a Telegram reply to a ticket message
+ * (`repliedLink`: the link of the message replied to, as read), else reply mode.
+ */
+async function targetTicket(ctx: BotContext, adminId: number, repliedLink: CopyLink | null) {
+  if (repliedLink) return { ticketId: repliedLink.ticketId, viaMode: false };
   const mode = await replyModeOf(ctx, adminId);
   return mode ? { ticketId: mode.ticketId, viaMode: true } : null;
 }
@@ -183,10 +220,18 @@ admins.on("message", async (ctx, next) => {
   const message = ctx.message;
   if (isCommand(message)) return next();
   const adminId = ctx.from.id;
-  const target = await targetTicket(ctx, adminId, message);
-  if (!target) return next();
   const sender: Sender = { adminId, locale: ctx.locale };
   const api = ctx.api;
+  // Handled again after a crash, the answer may be stored already (its source is
+  // linked); read with the link of the message replied to, in one round trip.
+  const replied = message.reply_to_message;
+  const [own, repliedLink] = await findByCopies(deps.kv, message.chat.id, [
+    message.message_id,
+    ...(replied ? [replied.message_id] : []),
+  ]);
+  if (own && await resumeStoredReply(api, deps, sender, own)) return;
+  const target = await targetTicket(ctx, adminId, repliedLink ?? null);
+  if (!target) return next();
 
   if (!message.media_group_id) {
     const stored = await storeReply(deps, sender, target, [message]);

@@ -165,11 +165,13 @@ ticketActionsFeature.callbackQuery(/^t:/, async (ctx, next) => {
         await ctx.answerCallbackQuery({ text: ctx.t("conv-stale-closed", { id }) });
         break;
       }
-      const delivered = await announceClosed(ctx.api, deps, result.after, { auto: false });
-      await ctx.answerCallbackQuery({
-        text: ctx.t(delivered ? "conv-close-done" : "conv-close-unreachable", { id }),
-        show_alert: !delivered,
-      });
+      const notice = await announceClosed(ctx.api, deps, result.after, { auto: false });
+      const key = notice === "sent"
+        ? "conv-close-done"
+        : notice === "blocked"
+        ? "conv-close-unreachable"
+        : "conv-close-failed";
+      await ctx.answerCallbackQuery({ text: ctx.t(key, { id }), show_alert: notice !== "sent" });
       break;
     }
     case "block":
