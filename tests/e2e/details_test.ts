@@ -7,27 +7,27 @@ import assert from "node:assert/strict";
 import type { Message, Update } from "grammy/types";
 import * as make from "../helpers/updates.ts";
 import {
+  ADMIN_A,
+  ADMIN_B,
   allButtons,
   buttonsOf,
   type Desk,
   findButton,
   launch,
   mark,
+  opts,
   press,
   sentSince,
+  sleep,
   textsTo,
+  tid,
   until,
   waitButton,
   waitSent,
   waitText,
 } from "./harness.ts";
 
-const ADMIN_A = 1001;
-const ADMIN_B = 1002;
 const CYRILLIC = /[А-Яа-яЁё]/;
-const opts = { sanitizeOps: false, sanitizeResources: false };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const tid = (n: number) => new RegExp(`#${n}(?!\\d)`);
 
 /** A reply (Telegram's) carrying a photo, from `from` to `replied`, in that chat. */
 function photoReply(from: ReturnType<typeof make.user>, replied: Message, caption: string): Update {

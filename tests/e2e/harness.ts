@@ -9,13 +9,24 @@
 import type { Message, Update, User } from "grammy/types";
 import { fileURLToPath } from "node:url";
 import { type FakeApi, startFakeApi } from "../helpers/fake_api_server.ts";
-import { type RecordedCall, TelegramSim } from "../helpers/telegram_sim.ts";
+import { MESSAGE_METHODS, type RecordedCall, TelegramSim } from "../helpers/telegram_sim.ts";
 import * as make from "../helpers/updates.ts";
 import { spawnDeno } from "./process.ts";
 
 /** The project root (where deno.json is). */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const TOKEN = "123456789:E2E-journeys_token";
+
+/** The admins of every journey (ADMIN_ID), and the alert chat. */
+export const ADMIN_A = 1001;
+export const ADMIN_B = 1002;
+export const ALERT_CHAT = -1001234567890;
+/** Test options: the subprocess and the fake server outlive single steps. */
+export const opts = { sanitizeOps: false, sanitizeResources: false };
+/** A pause between pushing an update and checking that nothing happened. */
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Matches `#n` and not `#n0`. */
+export const tid = (n: number) => new RegExp(`#${n}(?!\\d)`);
 
 /** A process started with `deno task <task> ...`. */
 export interface TaskProcess {
@@ -203,27 +214,6 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, 40));
   }
 }
-
-const MESSAGE_METHODS = new Set([
-  "sendmessage",
-  "copymessage",
-  "copymessages",
-  "forwardmessage",
-  "forwardmessages",
-  "sendphoto",
-  "sendvideo",
-  "senddocument",
-  "sendaudio",
-  "sendvoice",
-  "sendanimation",
-  "sendsticker",
-  "sendvideonote",
-  "sendmediagroup",
-  "editmessagetext",
-  "editmessagecaption",
-  "editmessagemedia",
-  "editmessagereplymarkup",
-]);
 
 /** A message-producing call to a chat, with its visible text. */
 export interface Sent {

@@ -6,12 +6,16 @@ import assert from "node:assert/strict";
 import type { Message } from "grammy/types";
 import * as make from "../helpers/updates.ts";
 import {
+  ADMIN_A,
+  ADMIN_B,
+  ALERT_CHAT,
   allButtons,
   buttonsOf,
   type Desk,
   findButton,
   launch,
   mark,
+  opts,
   press,
   sentSince,
   textsTo,
@@ -21,9 +25,6 @@ import {
   waitText,
 } from "./harness.ts";
 
-const ADMIN_A = 1001;
-const ADMIN_B = 1002;
-const ALERT_CHAT = -1001234567890;
 const GROUP = -100777;
 const FORUM = -1009876543210;
 
@@ -31,8 +32,6 @@ const T1 = /#1(?!\d)/;
 const T2 = /#2(?!\d)/;
 const STAR = "⭐";
 const CYRILLIC = /[А-Яа-яЁё]/;
-
-const opts = { sanitizeOps: false, sanitizeResources: false };
 
 /** Label of the first button; used for readable messages. */
 const labels = (m: Message | undefined) =>

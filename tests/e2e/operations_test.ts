@@ -6,12 +6,17 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import * as make from "../helpers/updates.ts";
 import {
+  ADMIN_A,
+  ADMIN_B,
+  ALERT_CHAT,
   buttonsOf,
   launch,
   mark,
+  opts,
   press,
   runTask,
   sentSince,
+  sleep,
   TOKEN,
   until,
   waitButton,
@@ -19,13 +24,8 @@ import {
   waitText,
 } from "./harness.ts";
 
-const ADMIN_A = 1001;
-const ADMIN_B = 1002;
-const ALERT_CHAT = -1001234567890;
 const T1 = /#1(?!\d)/;
 const T2 = /#2(?!\d)/;
-const opts = { sanitizeOps: false, sanitizeResources: false };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 Deno.test(
   "operations: auto-close of answered tickets at start-up, with an Ask button",

@@ -69,7 +69,7 @@ interface Fault {
 const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
 /** Methods that put a message into a chat (see {@link TelegramSim.sentTo}). */
-const MESSAGE_METHODS = new Set([
+export const MESSAGE_METHODS = new Set([
   "sendmessage",
   "copymessage",
   "copymessages",
