@@ -92,7 +92,7 @@ conv-reply-sent = ✅ Sent to the user · ticket #{ $id }
 conv-reply-cancelled = ✖️ Reply to ticket #{ $id } cancelled.
 conv-reply-closed = ⚠️ Ticket #{ $id } is closed; the message was not sent.
 conv-reply-blocked = 🚫 The user blocked the bot: the message for ticket #{ $id } was not delivered.
-conv-reply-failed = ⚠️ The message for ticket #{ $id } was not delivered: { $error }
+conv-reply-failed = ⚠️ The message for ticket #{ $id } was not delivered yet: Telegram did not accept it (details in the log). The bot will try again in a few minutes.
 conv-admin-hint = ℹ️ To answer a user, press Reply on a ticket card, or reply (swipe left) to a message of the ticket.
 conv-take-done = 🛠 Ticket #{ $id } is in progress.
 conv-take-already = Ticket #{ $id } is already in progress.
@@ -266,6 +266,8 @@ backup-done = ✅ Backup written: <code>{ $path }</code> ({ $size })
 backup-failed = ❌ Backup failed: { $error }
 backup-sent = 📤 The archive was sent to Telegram.
 backup-not-sent = 📭 Not sent to Telegram: { $reason }
+backup-reason-too-large = the archive is { $size }, over the { $limit } limit (BACKUP_MAX_SIZE_MB, and Telegram's 50 MB)
+backup-reason-refused = Telegram refused the upload ({ $error })
 
 ## Admin panel: help
 

@@ -95,7 +95,7 @@ conv-reply-sent = ✅ Отправлено пользователю · тике�
 conv-reply-cancelled = ✖️ Ответ на тикет #{ $id } отменён.
 conv-reply-closed = ⚠️ Тикет #{ $id } закрыт; сообщение не отправлено.
 conv-reply-blocked = 🚫 Пользователь заблокировал бота: сообщение по тикету #{ $id } не доставлено.
-conv-reply-failed = ⚠️ Сообщение по тикету #{ $id } не доставлено: { $error }
+conv-reply-failed = ⚠️ Сообщение по тикету #{ $id } пока не доставлено: Telegram его не принял (подробности в логе). Бот попробует ещё раз через несколько минут.
 conv-admin-hint = ℹ️ Чтобы ответить пользователю, нажмите «Ответить» в карточке тикета или ответьте (свайп влево) на сообщение тикета.
 conv-take-done = 🛠 Тикет #{ $id } взят в работу.
 conv-take-already = Тикет #{ $id } уже в работе.
@@ -262,6 +262,8 @@ backup-done = ✅ Резервная копия записана: <code>{ $path 
 backup-failed = ❌ Резервное копирование не удалось: { $error }
 backup-sent = 📤 Архив отправлен в Telegram.
 backup-not-sent = 📭 В Telegram не отправлен: { $reason }
+backup-reason-too-large = архив занимает { $size }, больше лимита { $limit } (BACKUP_MAX_SIZE_MB и 50 МБ Telegram)
+backup-reason-refused = Telegram не принял файл ({ $error })
 
 ## Admin panel: help
 

@@ -32,7 +32,25 @@ export interface BackupResult {
   /** True when at least one recipient received the archive as a document. */
   sentToTelegram?: boolean;
   /** Why the archive was not sent although BACKUP_SEND_TO_TELEGRAM is on. */
-  notSentReason?: string;
+  notSent?: NotSent;
+}
+
+/** Why an archive did not go to Telegram: too large, or refused (Telegram's description). */
+export type NotSent =
+  | { reason: "too_large"; bytes: number; limit: number }
+  | { reason: "refused"; error?: string };
+
+/** {@link NotSent} in a reader's language (HTML-safe). */
+export function describeNotSent(
+  notSent: NotSent,
+  t: (key: string, args?: Record<string, string | number>) => string,
+): string {
+  return notSent.reason === "too_large"
+    ? t("backup-reason-too-large", {
+      size: formatBytes(notSent.bytes),
+      limit: formatBytes(notSent.limit),
+    })
+    : t("backup-reason-refused", { error: escapeHtml((notSent.error ?? "—").slice(0, 200)) });
 }
 
 /** An archive written to disk. */
@@ -219,9 +237,7 @@ export async function backupNow(deps: BotDeps, api?: Api): Promise<BackupResult>
     const limit = Math.min(deps.config.backupMaxSizeMb * 1024 * 1024, TELEGRAM_UPLOAD_LIMIT);
     if (written.bytes > limit) {
       result.sentToTelegram = false;
-      result.notSentReason = `the archive is ${formatBytes(written.bytes)}, over the ${
-        formatBytes(limit)
-      } limit (BACKUP_MAX_SIZE_MB, and Telegram's 50 MB)`;
+      result.notSent = { reason: "too_large", bytes: written.bytes, limit };
       await tellRecipients(api, deps, (locale) =>
         deps.i18n.t(locale, "jobs-backup-not-sent-size", {
           name: escapeHtml(written.name),
@@ -233,7 +249,7 @@ export async function backupNow(deps: BotDeps, api?: Api): Promise<BackupResult>
       const sent = await sendArchive(api, deps, written);
       result.sentToTelegram = sent.delivered > 0;
       if (sent.delivered === 0) {
-        result.notSentReason = `Telegram refused the upload: ${sent.error ?? "no recipient"}`;
+        result.notSent = { reason: "refused", error: sent.error };
       }
       alertChatGotIt = sent.toAlertChat;
     }
@@ -252,9 +268,9 @@ export async function backupNow(deps: BotDeps, api?: Api): Promise<BackupResult>
       size: formatBytes(written.bytes),
       entries: written.entries,
     });
-    if (result.notSentReason) {
+    if (result.notSent) {
       text += "\n" + deps.i18n.t(locale, "jobs-backup-not-sent", {
-        reason: escapeHtml(result.notSentReason),
+        reason: describeNotSent(result.notSent, (key, args) => deps.i18n.t(locale, key, args)),
       });
     }
     await alert(deps, text);

@@ -118,6 +118,7 @@ Deno.test("api errors: a reply to a user whose chat is gone tells the admin, is 
   const told = app.sim.textsTo(ADMIN_A).at(-1)!;
   assert.match(told, /#1/);
   assert.match(told, /not delivered/);
+  assert.doesNotMatch(told, /chat not found|Bad Request/, "no raw error in the agent's chat");
   assert.ok(alerts.errors.length >= 1, "alerted");
   const stored = await lastMessages(app.kv, 1, 10);
   assert.equal(stored.at(-1)?.text, "An answer that cannot be delivered");

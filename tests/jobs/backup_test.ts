@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createTarGzip, parseTarGzip } from "nanotar";
 import { ADMIN_A, ADMIN_B, createTestApp, type TestApp } from "../helpers/app.ts";
-import { backupNow, createBackup, listBackups } from "../../src/jobs/backup.ts";
+import { backupNow, createBackup, describeNotSent, listBackups } from "../../src/jobs/backup.ts";
 import { restoreBackup, RestoreError } from "../../src/jobs/restore.ts";
 import {
   BACKUP_FORMAT,
@@ -248,7 +248,11 @@ Deno.test("backup: an archive over BACKUP_MAX_SIZE_MB is kept but not sent, and 
   const result = await backupNow(app.deps, app.bot.api);
   assert.equal(result.ok, true);
   assert.equal(result.sentToTelegram, false);
-  assert.match(result.notSentReason ?? "", /BACKUP_MAX_SIZE_MB/);
+  assert.equal(result.notSent?.reason, "too_large");
+  for (const locale of ["en", "ru"] as const) {
+    const why = describeNotSent(result.notSent!, (k, a) => app.deps.i18n.t(locale, k, a));
+    assert.match(why, /BACKUP_MAX_SIZE_MB/);
+  }
   assert.equal(app.sim.callsTo("sendDocument").length, 0);
   const texts = app.sim.textsTo(ADMIN_A);
   assert.equal(texts.length, 1);

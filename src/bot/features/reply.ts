@@ -28,7 +28,6 @@ import { getUser, markUnreachable } from "../../store/users.ts";
 import { clearReplyMode, getReplyMode, stageClearReplyMode } from "../../store/reply_modes.ts";
 import { clearPending } from "../../store/pending.ts";
 import { encode } from "../callbacks.ts";
-import { escapeHtml } from "../../html.ts";
 import {
   bufferAlbumPart,
   deliver,
@@ -132,10 +131,8 @@ export async function deliverReply(
     if (quiet && !unreachable) return "failed";
     await api.sendMessage(
       sender.adminId,
-      unreachable ? t("conv-reply-blocked", { id: String(ticket.id) }) : t("conv-reply-failed", {
-        id: String(ticket.id),
-        error: escapeHtml(error instanceof Error ? error.message : String(error)),
-      }),
+      // The raw Telegram error goes to the log and the alert chat, not to the agent.
+      t(unreachable ? "conv-reply-blocked" : "conv-reply-failed", { id: String(ticket.id) }),
       { parse_mode: "HTML", ...replyTo },
     );
     return unreachable ? "unreachable" : "failed";

@@ -12,7 +12,7 @@ import { escapeHtml } from "../../html.ts";
 import { getLastAutoClose, getLastBackup } from "../../store/meta.ts";
 import { readCounters } from "../../store/stats.ts";
 import { storeLocation } from "../../store/mod.ts";
-import { backupNow } from "../../jobs/backup.ts";
+import { backupNow, describeNotSent } from "../../jobs/backup.ts";
 import { renderInfo, renderSettings } from "../render/settings.ts";
 import { formatBytes, GRAMMY_VERSION, renderDebug } from "../render/debug.ts";
 import { adminButton, showScreen } from "../render/screen.ts";
@@ -135,8 +135,8 @@ export async function runBackup(ctx: BotContext): Promise<void> {
       ]
       : [ctx.t("backup-failed", { error: escapeHtml((result.error ?? "?").slice(0, 300)) })];
     if (result.ok && result.sentToTelegram) lines.push(ctx.t("backup-sent"));
-    if (result.ok && result.notSentReason) {
-      lines.push(ctx.t("backup-not-sent", { reason: escapeHtml(result.notSentReason) }));
+    if (result.ok && result.notSent) {
+      lines.push(ctx.t("backup-not-sent", { reason: describeNotSent(result.notSent, ctx.t) }));
     }
     await showSettings(ctx, { status: lines.join("\n"), answered: true });
   } finally {
