@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { TelegramSim } from "../helpers/telegram_sim.ts";
 import { startFakeApi } from "../helpers/fake_api_server.ts";
 import * as make from "../helpers/updates.ts";
-import { startBot } from "./process.ts";
+import { botEnv, killBot, startBot } from "./process.ts";
 import type { Ticket } from "../../src/domain/ticket.ts";
 import type { TicketMessage } from "../../src/store/tickets.ts";
 
@@ -26,13 +26,7 @@ Deno.test("crash: kill -9 during a burst loses no acknowledged message and half-
   const dataDir = await Deno.makeTempDir();
   const sim = new TelegramSim();
   const api = await startFakeApi(sim, { token: TOKEN });
-  const env = {
-    BOT_TOKEN: TOKEN,
-    ADMIN_ID: "1001",
-    TELEGRAM_API_ROOT: api.url,
-    DATA_DIR: dataDir,
-    ASK_MIN_LENGTH: "3",
-  };
+  const env = botEnv(api.url, dataDir, TOKEN, { ASK_MIN_LENGTH: "3" });
   const delivered = () => sim.textsTo(1001).join("\n");
   const first = startBot(env);
   let second: ReturnType<typeof startBot> | undefined;
@@ -107,13 +101,8 @@ Deno.test("crash: kill -9 during a burst loses no acknowledged message and half-
       kv.close();
     }
   } finally {
-    for (const bot of [first, second]) {
-      if (!bot) continue;
-      try {
-        bot.child.kill("SIGKILL");
-      } catch { /* already exited */ }
-      await bot.finished;
-    }
+    await killBot(first);
+    await killBot(second);
     await api.close();
     await Deno.remove(dataDir, { recursive: true });
   }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { TelegramSim } from "../helpers/telegram_sim.ts";
 import { startFakeApi } from "../helpers/fake_api_server.ts";
 import * as make from "../helpers/updates.ts";
-import { runBot, startBot } from "./process.ts";
+import { botEnv, killBot, runBot, startBot } from "./process.ts";
 import { APP_VERSION } from "../../src/version.ts";
 
 const TOKEN = "123456789:E2E-test_token";
@@ -11,12 +11,7 @@ Deno.test("process: /start through long polling is answered, SIGTERM exits 0", a
   const dataDir = await Deno.makeTempDir();
   const sim = new TelegramSim();
   const api = await startFakeApi(sim, { token: TOKEN });
-  const bot = startBot({
-    BOT_TOKEN: TOKEN,
-    ADMIN_ID: "1001",
-    TELEGRAM_API_ROOT: api.url,
-    DATA_DIR: dataDir,
-  });
+  const bot = startBot(botEnv(api.url, dataDir, TOKEN));
   try {
     const user = make.user(4242, { first_name: "Eve", language_code: "en" });
     api.pushUpdate(make.command(user, "start"));
@@ -35,10 +30,7 @@ Deno.test("process: /start through long polling is answered, SIGTERM exits 0", a
     assert.strictEqual((await kv.get<{ id: number }>(["user", 4242])).value?.id, 4242);
     kv.close();
   } finally {
-    try {
-      bot.child.kill("SIGKILL");
-    } catch { /* already exited */ }
-    await bot.finished;
+    await killBot(bot);
     await api.close();
     await Deno.remove(dataDir, { recursive: true });
   }
@@ -108,12 +100,7 @@ Deno.test("process: a token the Bot API refuses stops the start with exit 1 and 
 Deno.test("process: a second poller on the same token (409) ends the bot with exit 1", async () => {
   const dataDir = await Deno.makeTempDir();
   const api = await startFakeApi(new TelegramSim(), { token: TOKEN });
-  const bot = startBot({
-    BOT_TOKEN: TOKEN,
-    ADMIN_ID: "1001",
-    TELEGRAM_API_ROOT: api.url,
-    DATA_DIR: dataDir,
-  });
+  const bot = startBot(botEnv(api.url, dataDir, TOKEN));
   try {
     // Another process polls with the same token: Telegram ends the bot's pending poll
     // with 409. Poll until the bot has gone (its first poll may not have started yet).
@@ -133,10 +120,7 @@ Deno.test("process: a second poller on the same token (409) ends the bot with ex
     assert.strictEqual(code, 1, output);
     assert.match(output, /runner failed/);
   } finally {
-    try {
-      bot.child.kill("SIGKILL");
-    } catch { /* already exited */ }
-    await bot.finished;
+    await killBot(bot);
     await api.close();
     await Deno.remove(dataDir, { recursive: true });
   }

@@ -65,3 +65,28 @@ export async function runBot(
 ): Promise<{ code: number; output: string }> {
   return await startBot(env, args).finished;
 }
+
+/** Kills a bot that may still run (SIGKILL) and waits for it: the cleanup of every test. */
+export async function killBot(bot: BotProcess | undefined): Promise<void> {
+  if (!bot) return;
+  try {
+    bot.child.kill("SIGKILL");
+  } catch { /* already exited */ }
+  await bot.finished;
+}
+
+/** The environment of a bot talking to a fake Bot API, with one admin (1001). */
+export function botEnv(
+  apiUrl: string,
+  dataDir: string,
+  token: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    BOT_TOKEN: token,
+    ADMIN_ID: "1001",
+    TELEGRAM_API_ROOT: apiUrl,
+    DATA_DIR: dataDir,
+    ...extra,
+  };
+}
