@@ -10,40 +10,13 @@ import type { Locale } from "../../config.ts";
 import type { BotContext, BotDeps } from "../context.ts";
 import type { Ticket } from "../../domain/ticket.ts";
 import { getTicket, lastMessages } from "../../store/tickets.ts";
-import { getUser } from "../../store/users.ts";
-import { type CardData, displayName, renderCardKeyboard, renderCardText } from "../render/card.ts";
+import { renderCardKeyboard, renderCardText } from "../render/card.ts";
 import { HISTORY_LIMIT, renderHistory } from "../render/history.ts";
+import { loadCardData } from "../../services/card_data.ts";
 import { adminButton, type Screen, showScreen } from "../render/screen.ts";
 
 /** The card_view feature (open a card, history). */
 export const cardViewFeature = new Composer<BotContext>();
-
-async function adminName(deps: Pick<BotDeps, "kv">, adminId: number | undefined) {
-  if (adminId === undefined) return undefined;
-  return displayName(await getUser(deps.kv, adminId), adminId);
-}
-
-/** Everything the card shows: the ticket, its user and the names of the agents involved. */
-export async function loadCardData(
-  deps: Pick<BotDeps, "kv" | "config" | "clock">,
-  ticket: Ticket,
-): Promise<CardData> {
-  const [user, takenByName, lastRepliedByName, closedByName] = await Promise.all([
-    getUser(deps.kv, ticket.userId),
-    adminName(deps, ticket.takenBy),
-    adminName(deps, ticket.lastRepliedBy),
-    adminName(deps, typeof ticket.closedBy === "number" ? ticket.closedBy : undefined),
-  ]);
-  return {
-    ticket,
-    user,
-    takenByName,
-    lastRepliedByName,
-    closedByName,
-    now: deps.clock.now(),
-    timezone: deps.config.timezone,
-  };
-}
 
 /**
  * The card as a screen in `locale`, read fresh from the store.

@@ -12,37 +12,14 @@ import { type Api, Composer } from "grammy";
 import type { BotContext, BotDeps } from "../context.ts";
 import type { Locale } from "../../config.ts";
 import { decode } from "../callbacks.ts";
-import { closeTicket, takeTicket, type Ticket } from "../../domain/ticket.ts";
+import { closeTicket, takeTicket } from "../../domain/ticket.ts";
 import { getTicket, getTicketEntry, recordCopies, updateTicket } from "../../store/tickets.ts";
-import { getUsers, setBlocked, type UserRecord } from "../../store/users.ts";
+import { setBlocked } from "../../store/users.ts";
 import { setReplyMode } from "../../store/reply_modes.ts";
-import { type CardData, displayName, renderCardKeyboard, renderCardText } from "../render/card.ts";
+import { renderCardKeyboard, renderCardText } from "../render/card.ts";
 import { bindT, cancelKeyboard } from "../render/menu.ts";
 import { announceClosed } from "../../services/closing.ts";
-
-/**
- * Everything the card shows about `ticket`, read from the store in one round
- * trip (none when `user`, the ticket's user as the caller has it, is all it needs).
- */
-export async function loadCardData(
-  deps: BotDeps,
-  ticket: Ticket,
-  user?: UserRecord | null,
-): Promise<CardData> {
-  const agents = [ticket.takenBy, ticket.lastRepliedBy]
-    .filter((id): id is number => id !== undefined);
-  const users = await getUsers(deps.kv, user === undefined ? [ticket.userId, ...agents] : agents);
-  const nameOf = (id: number | undefined) =>
-    id === undefined ? undefined : displayName(users.get(id) ?? null, id);
-  return {
-    ticket,
-    user: user === undefined ? users.get(ticket.userId) ?? null : user,
-    takenByName: nameOf(ticket.takenBy),
-    lastRepliedByName: nameOf(ticket.lastRepliedBy),
-    now: deps.clock.now(),
-    timezone: deps.config.timezone,
-  };
-}
+import { loadCardData } from "../../services/card_data.ts";
 
 /**
  * Sends the card of ticket `ticketId` to `chatId` (in `locale`). Replying to

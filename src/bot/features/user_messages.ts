@@ -41,7 +41,7 @@ import {
 import { bindT, ticketReplyKeyboard } from "../render/menu.ts";
 import { adminHeader } from "../render/notices.ts";
 import { renderCardKeyboard, renderCardText } from "../render/card.ts";
-import { loadCardData } from "./ticket_actions.ts";
+import { loadCardData } from "../../services/card_data.ts";
 
 /**
  * Why these messages cannot start a ticket (a locale key), or null when they can:

@@ -1,0 +1,37 @@
+/**
+ * What a ticket card shows besides the ticket: its user and the names of the
+ * agents involved, read in one batched round trip. Used by every place that
+ * renders a card (new-ticket notices, card buttons, the card view).
+ *
+ * @module
+ */
+import type { BotDeps } from "../bot/context.ts";
+import type { Ticket } from "../domain/ticket.ts";
+import { getUsers, type UserRecord } from "../store/users.ts";
+import { type CardData, displayName } from "../bot/render/card.ts";
+
+/**
+ * Everything the card shows about `ticket`. `user` is the ticket's user when
+ * the caller has read it already (it is then not read again).
+ */
+export async function loadCardData(
+  deps: Pick<BotDeps, "kv" | "config" | "clock">,
+  ticket: Ticket,
+  user?: UserRecord | null,
+): Promise<CardData> {
+  const closedBy = typeof ticket.closedBy === "number" ? ticket.closedBy : undefined;
+  const agents = [ticket.takenBy, ticket.lastRepliedBy, closedBy]
+    .filter((id): id is number => id !== undefined);
+  const users = await getUsers(deps.kv, user === undefined ? [ticket.userId, ...agents] : agents);
+  const nameOf = (id: number | undefined) =>
+    id === undefined ? undefined : displayName(users.get(id) ?? null, id);
+  return {
+    ticket,
+    user: user === undefined ? users.get(ticket.userId) ?? null : user,
+    takenByName: nameOf(ticket.takenBy),
+    lastRepliedByName: nameOf(ticket.lastRepliedBy),
+    closedByName: nameOf(closedBy),
+    now: deps.clock.now(),
+    timezone: deps.config.timezone,
+  };
+}
