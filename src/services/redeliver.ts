@@ -21,8 +21,7 @@
 import type { Api } from "grammy";
 import type { BotDeps } from "../bot/context.ts";
 import { reportFailure, storedMessages } from "../bot/delivery.ts";
-import { deliverToAdmins } from "../bot/features/user_messages.ts";
-import { deliverReply } from "../bot/features/reply.ts";
+import { deliverReply, deliverToAdmins } from "./ticket_delivery.ts";
 import { bindT } from "../bot/render/menu.ts";
 import { adminLocale } from "./notify.ts";
 import { userLocale } from "../i18n.ts";

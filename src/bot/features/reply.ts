@@ -10,44 +10,22 @@
 import { type Api, Composer } from "grammy";
 import type { Message } from "grammy/types";
 import type { BotContext, BotDeps } from "../context.ts";
-import type { Locale } from "../../config.ts";
-import { afterSupportMessage, type Ticket } from "../../domain/ticket.ts";
+import { afterSupportMessage } from "../../domain/ticket.ts";
 import {
   addSupportMessage,
   appendToMessage,
   type CopyLink,
-  dropUndelivered,
   findByCopies,
   getMessage,
   getTicket,
-  type MessageRef,
-  recordCopies,
-  type WrittenMessage,
 } from "../../store/tickets.ts";
-import { getUser, markUnreachable } from "../../store/users.ts";
 import { clearReplyMode, getReplyMode, stageClearReplyMode } from "../../store/reply_modes.ts";
 import { clearPending } from "../../store/pending.ts";
 import { encode } from "../callbacks.ts";
-import {
-  bufferAlbumPart,
-  deliver,
-  isCommand,
-  isUnreachableError,
-  recordOf,
-  reportFailure,
-  storedMessages,
-} from "../delivery.ts";
-import { bindT, ticketReplyKeyboard } from "../render/menu.ts";
-import { userLocale } from "../../i18n.ts";
+import { bufferAlbumPart, isCommand, recordOf, storedMessages } from "../delivery.ts";
+import { bindT } from "../render/menu.ts";
+import { type Accepted, deliverReply, type Sender } from "../../services/ticket_delivery.ts";
 
-/** Who answers, from where. */
-export interface Sender {
-  adminId: number;
-  locale: Locale;
-}
-
-/** A stored answer (`written`: the record as stored, while nothing was added to it). */
-export type Accepted = { ticket: Ticket; seq: number; written?: WrittenMessage };
 type Stored = Accepted | { refused: "closed" | "missing"; ticketId: number };
 
 /**
@@ -87,69 +65,6 @@ async function sendRefusal(api: Api, deps: BotDeps, sender: Sender, stored: Stor
   await api.sendMessage(sender.adminId, t(key, { id: String(stored.ticketId) }), {
     parse_mode: "HTML",
   });
-}
-
-/** What {@link deliverReply} achieved. */
-export type ReplyOutcome = "delivered" | "unreachable" | "failed";
-
-/**
- * Copies the stored answer to the user and confirms to the admin, or tells the
- * admin that the user blocked the bot (and marks the user unreachable; the
- * answer is then not retried). Both copies (the user's and the confirmation)
- * are recorded in one commit at the end. Any other failure is told to the
- * admin, unless `quiet` (a redelivery, which reports it to the log and alerts);
- * the answer stays undelivered and services/redeliver.ts tries again.
- */
-export async function deliverReply(
-  api: Api,
-  deps: BotDeps,
-  sender: Sender,
-  stored: Accepted,
-  messages: Message[],
-  quiet = false,
-): Promise<ReplyOutcome> {
-  const { ticket } = stored;
-  const t = bindT(deps.i18n, sender.locale);
-  const user = await getUser(deps.kv, ticket.userId);
-  const tUser = bindT(deps.i18n, userLocale(user, deps.config.defaultLocale));
-  // The admin may have deleted their message meanwhile: then the answer goes without the quote.
-  const replyTo = {
-    reply_parameters: { message_id: messages[0].message_id, allow_sending_without_reply: true },
-  };
-  let delivered: MessageRef;
-  try {
-    const ids = await deliver(api, { chatId: ticket.userId }, messages, {
-      headerHtml: tUser("conv-user-header", { id: String(ticket.id) }),
-    });
-    delivered = { chatId: ticket.userId, messageIds: ids };
-  } catch (error) {
-    const unreachable = isUnreachableError(error);
-    if (unreachable) {
-      await markUnreachable(deps.kv, ticket.userId);
-      await dropUndelivered(deps.kv, ticket.id, stored.seq);
-    } else reportFailure(deps, error, "Could not deliver a reply", { ticketId: ticket.id });
-    if (quiet && !unreachable) return "failed";
-    await api.sendMessage(
-      sender.adminId,
-      // The raw Telegram error goes to the log and the alert chat, not to the agent.
-      t(unreachable ? "conv-reply-blocked" : "conv-reply-failed", { id: String(ticket.id) }),
-      { parse_mode: "HTML", ...replyTo },
-    );
-    return unreachable ? "unreachable" : "failed";
-  }
-  const copies = [delivered];
-  try {
-    const confirmation = await api.sendMessage(
-      sender.adminId,
-      t("conv-reply-sent", { id: String(ticket.id) }),
-      { parse_mode: "HTML", reply_markup: ticketReplyKeyboard(t, ticket.id), ...replyTo },
-    );
-    copies.push({ chatId: sender.adminId, messageIds: [confirmation.message_id] });
-  } finally {
-    // The user's copy is recorded even when the confirmation could not be sent.
-    await recordCopies(deps.kv, ticket.id, stored.seq, copies, stored.written);
-  }
-  return "delivered";
 }
 
 /**

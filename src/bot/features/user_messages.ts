@@ -23,11 +23,10 @@ import {
   readForUserMessage,
   recordCopies,
   type UserMessageHooks,
-  type WrittenMessage,
 } from "../../store/tickets.ts";
-import { getUser, markUnreachable, type UserRecord } from "../../store/users.ts";
+import { getUser, markUnreachable } from "../../store/users.ts";
 import { stageClearPending } from "../../store/pending.ts";
-import { adminLocale, adminLocales } from "../../services/notify.ts";
+import { adminLocale } from "../../services/notify.ts";
 import {
   bufferAlbumPart,
   contentSupport,
@@ -40,8 +39,7 @@ import {
 } from "../delivery.ts";
 import { bindT, ticketReplyKeyboard } from "../render/menu.ts";
 import { adminHeader } from "../render/notices.ts";
-import { renderCardKeyboard, renderCardText } from "../render/card.ts";
-import { loadCardData } from "../../services/card_data.ts";
+import { deliverToAdmins } from "../../services/ticket_delivery.ts";
 
 /**
  * Why these messages cannot start a ticket (a locale key), or null when they can:
@@ -53,69 +51,6 @@ export function startProblem(messages: Message[], minLength: number): string | n
     return [...first.text.trim()].length >= minLength ? null : "conv-ask-too-short";
   }
   return textOf(messages) ? null : "conv-ask-needs-caption";
-}
-
-/** What {@link deliverToAdmins} needs to know besides the messages. */
-export interface AdminDelivery {
-  /** Whether the message created the ticket (the card goes first). */
-  created: boolean;
-  /** The ticket's user as the caller has it (saves a read). */
-  user?: UserRecord | null;
-  /** The message record as just stored (makes recording the copies one commit). */
-  written?: WrittenMessage;
-}
-
-/**
- * Delivers a user's message of `ticket` to every admin (with the card first when
- * the message created the ticket) and records the copies, so that an admin's
- * Telegram reply to any of them answers the ticket. One admin's failure does not
- * stop the others.
- */
-export async function deliverToAdmins(
-  api: Api,
-  deps: BotDeps,
-  ticket: Ticket,
-  seq: number,
-  messages: Message[],
-  options: AdminDelivery,
-): Promise<void> {
-  const user = options.user !== undefined ? options.user : await getUser(deps.kv, ticket.userId);
-  const card = options.created ? await loadCardData(deps, ticket, user) : undefined;
-  const locales = await adminLocales(deps);
-  const copies = await Promise.all(deps.config.adminIds.map(async (adminId) => {
-    const ref: MessageRef = { chatId: adminId, messageIds: [] };
-    try {
-      const locale = locales.get(adminId)!;
-      const t = bindT(deps.i18n, locale);
-      if (card) {
-        const sent = await api.sendMessage(adminId, renderCardText(card, locale, deps.i18n), {
-          parse_mode: "HTML",
-          reply_markup: renderCardKeyboard(card, locale, deps.i18n),
-          link_preview_options: { is_disabled: true },
-        });
-        ref.messageIds.push(sent.message_id);
-      }
-      ref.messageIds.push(
-        ...await deliver(api, { chatId: adminId }, messages, {
-          headerHtml: adminHeader(t, ticket.id, user, ticket.userId),
-          keyboard: card ? undefined : ticketReplyKeyboard(t, ticket.id),
-        }),
-      );
-    } catch (error) {
-      reportFailure(deps, error, "Could not deliver a user message to an admin", {
-        adminId,
-        ticketId: ticket.id,
-      });
-    }
-    return ref;
-  }));
-  await recordCopies(
-    deps.kv,
-    ticket.id,
-    seq,
-    copies.filter((ref) => ref.messageIds.length),
-    options.written,
-  );
 }
 
 /**
