@@ -1,16 +1,17 @@
 /**
  * Entry point: read config → open store → create bot → register jobs → long polling.
  *
- * Sub-commands: `backup` and `restore <file> [--force]`; flags `--help`, `--version`.
+ * Sub-commands: `backup`, `restore <file> [--force]` and `healthcheck`; flags `--help`,
+ * `--version`.
  *
  * @module
  */
 import "./src/quiet_warnings.ts";
 import { run } from "@grammyjs/runner";
-import { type Bot, BotError, GrammyError } from "grammy";
-import { ConfigError, parseConfig, readEnvironment } from "./src/config.ts";
+import { BotError } from "grammy";
+import { ConfigError, exportRuntimeVariables, parseConfig, readEnvironment } from "./src/config.ts";
 import { openStore, StoreError } from "./src/store/mod.ts";
-import { createLogger, type Logger } from "./src/log.ts";
+import { createLogger } from "./src/log.ts";
 import { openLogFile } from "./src/log_file.ts";
 import { loadTranslator } from "./src/i18n.ts";
 import { systemClock } from "./src/clock.ts";
@@ -18,12 +19,14 @@ import { APP_VERSION } from "./src/version.ts";
 import { createBot } from "./src/bot/mod.ts";
 import { journaledUpdates } from "./src/bot/journal.ts";
 import { flushAlbums } from "./src/bot/delivery.ts";
-import type { BotContext, BotDeps } from "./src/bot/context.ts";
+import type { BotDeps } from "./src/bot/context.ts";
 import { createAlerts } from "./src/services/alerts.ts";
 import { registerCommands } from "./src/bot/commands.ts";
 import { startJobs } from "./src/jobs/mod.ts";
 import { redeliverPending } from "./src/services/redeliver.ts";
-import { runCli } from "./src/cli.ts";
+import { runCli, SUB_COMMANDS } from "./src/cli.ts";
+import { connect, TokenRefusedError } from "./src/bot/connect.ts";
+import { beat } from "./src/bot/heartbeat.ts";
 
 const USAGE = `Support Desk Bot ${APP_VERSION}: a self-hosted Telegram help desk.
 
@@ -32,10 +35,16 @@ Usage:
   main.ts backup               write a backup archive to DATA_DIR/backups/ and print its path
   main.ts restore <file> [--force]
                                restore an archive into an empty store (--force: a non-empty one)
+  main.ts healthcheck          exit 0 when the running bot polls Telegram, 1 when it does not
   main.ts --help | --version
 
 Configuration comes from the environment and from .env in the working directory
 (the real environment wins). See README.md for every variable.`;
+
+const TOKEN_HELP = `To get a token: open @BotFather in Telegram, send /newbot and follow its
+questions; it answers with a token like 123456789:ABCdef... Put it in .env
+beside the bot (see .env.example) as BOT_TOKEN=<token>, or set BOT_TOKEN in the
+environment.`;
 
 /** How long shutdown waits for updates in flight before closing the store. */
 const DRAIN_TIMEOUT_MS = 20_000;
@@ -52,17 +61,20 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   const command = args[0];
-  if (command !== undefined && command !== "backup" && command !== "restore") {
+  if (command !== undefined && !(SUB_COMMANDS as readonly string[]).includes(command)) {
     console.error(`Unknown argument '${command}'.\n\n${USAGE}`);
     return 2;
   }
 
   let config;
   try {
-    config = parseConfig(readEnvironment());
+    const environment = readEnvironment();
+    config = parseConfig(environment);
+    exportRuntimeVariables(environment);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`Configuration error: ${error.message}`);
+      if (error.variable === "BOT_TOKEN" && error.value === undefined) console.error(TOKEN_HELP);
       return 2;
     }
     throw error;
@@ -120,20 +132,23 @@ async function main(args: string[]): Promise<number> {
   alerts.attach(bot.api);
 
   try {
-    await initBot(bot, log, stopSignal.signal, config.telegramApiRoot);
+    await connect(bot, { log, apiRoot: config.telegramApiRoot, stopping: stopSignal.signal });
   } catch (error) {
     kv.close();
-    if (stopReason) {
-      log.info("Stopped before the Bot API answered", { reason: stopReason });
-      logFile?.close();
-      return 0;
-    }
-    const reason = error instanceof GrammyError ? error.description : "no answer within 60 s";
-    console.error(`Cannot reach the Telegram Bot API at ${config.telegramApiRoot}: ${reason}`);
+    if (stopReason) log.info("Stopped before the Bot API answered", { reason: stopReason });
     logFile?.close();
-    return 1;
+    if (stopReason) return 0;
+    if (error instanceof TokenRefusedError) {
+      console.error(
+        `${error.message} (Bot API at ${config.telegramApiRoot}). ` +
+          "Check BOT_TOKEN: @BotFather shows it with /mybots → API Token.",
+      );
+      return 1;
+    }
+    throw error;
   }
   log.info("Bot started", { username: bot.botInfo.username, version: APP_VERSION });
+  await beat(deps, "running");
   try {
     await bot.api.deleteWebhook();
   } catch (error) {
@@ -178,6 +193,7 @@ async function main(args: string[]): Promise<number> {
     await flushAlbums(deps);
     await waitForInFlight(deps, DRAIN_TIMEOUT_MS);
     await alerts.stopped();
+    await beat(deps, "stopped");
   });
   if (!drained) log.warn("Shutdown took too long; closing the store anyway");
   kv.close();
@@ -195,32 +211,6 @@ async function withDeadline(ms: number, task: () => Promise<void>): Promise<bool
     return await Promise.race([task().then(() => true as const), timeout]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-/** How long start-up keeps trying to reach an unreachable Bot API. */
-const INIT_PATIENCE_MS = 60_000;
-
-/**
- * getMe. grammY retries it while the Bot API cannot be reached (the network may
- * come up after the bot); we give up after INIT_PATIENCE_MS, or on a signal.
- */
-async function initBot(
-  bot: Bot<BotContext>,
-  log: Logger,
-  stopping: AbortSignal,
-  apiRoot: string,
-) {
-  const slow = setTimeout(
-    () => log.warn("The Bot API does not answer yet; still trying", { apiRoot }),
-    5_000,
-  );
-  try {
-    const signal = AbortSignal.any([AbortSignal.timeout(INIT_PATIENCE_MS), stopping]);
-    // grammY types the signal with its Node shim; the standard one is what it uses.
-    await bot.init(signal as unknown as Parameters<typeof bot.init>[0]);
-  } finally {
-    clearTimeout(slow);
   }
 }
 

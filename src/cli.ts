@@ -8,6 +8,8 @@
  *   `--force` deletes the contents of a non-empty one first. A damaged,
  *   truncated or foreign file is refused with one message and exit code 1,
  *   and the store is left unchanged.
+ * - `healthcheck`: exit 0 when the running bot's heartbeat is fresh, 1 when
+ *   it is stale, says "stopped" or is missing (Docker's HEALTHCHECK).
  *
  * @module
  */
@@ -16,8 +18,12 @@ import { setLastBackup } from "./store/meta.ts";
 import { createBackup, formatBytes } from "./jobs/backup.ts";
 import { restoreBackup, RestoreError } from "./jobs/restore.ts";
 import { whileLocked } from "./store/locked.ts";
+import { checkHealth } from "./bot/heartbeat.ts";
 
 type CliDeps = Omit<BotDeps, "alerts">;
+
+/** The sub-commands `main.ts` hands to {@link runCli}. */
+export const SUB_COMMANDS = ["backup", "restore", "healthcheck"] as const;
 
 /** Output streams, replaceable in tests. */
 export interface CliOutput {
@@ -49,8 +55,12 @@ export async function runCli(
       return await backupCommand(args, deps, output);
     case "restore":
       return await restoreCommand(args, deps, output);
+    case "healthcheck":
+      return await healthcheckCommand(args, deps, output);
     default:
-      output.err(`Unknown sub-command '${command}'. Expected 'backup' or 'restore <file>'.`);
+      output.err(
+        `Unknown sub-command '${command}'. Expected 'backup', 'restore <file>' or 'healthcheck'.`,
+      );
       return 2;
   }
 }
@@ -108,4 +118,18 @@ async function restoreCommand(args: string[], deps: CliDeps, output: CliOutput):
     output.err(`Restore of '${path}' failed: ${(error as Error)?.message ?? String(error)}`);
     return 1;
   }
+}
+
+async function healthcheckCommand(
+  args: string[],
+  deps: CliDeps,
+  output: CliOutput,
+): Promise<number> {
+  if (args.length > 0) {
+    output.err(`'healthcheck' takes no arguments, got '${args.join(" ")}'.`);
+    return 2;
+  }
+  const health = await checkHealth(deps.kv, deps.clock.now());
+  (health.healthy ? output.out : output.err)(health.summary);
+  return health.healthy ? 0 : 1;
 }

@@ -20,6 +20,44 @@ export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 /** One of {@link LOG_LEVELS}. */
 export type LogLevel = typeof LOG_LEVELS[number];
 
+/**
+ * Every variable the bot reads, in the order of the README's table. Only these
+ * are read from the environment, so the binary needs no wider env permission
+ * than this list (`deno.json`'s tasks pass it to `--allow-env`).
+ */
+export const VARIABLES = [
+  "BOT_TOKEN",
+  "ADMIN_ID",
+  "DEFAULT_LOCALE",
+  "ALERT_CHAT_ID",
+  "ALERT_TOPIC_ID",
+  "START_ALERT",
+  "SHUTDOWN_ALERT",
+  "TIMEZONE",
+  "AUTO_CLOSE_AFTER_HOURS",
+  "BACKUP_ENABLED",
+  "BACKUP_TIME",
+  "BACKUP_KEEP",
+  "BACKUP_FULL_PROJECT",
+  "BACKUP_SEND_TO_TELEGRAM",
+  "BACKUP_MAX_SIZE_MB",
+  "FEEDBACK_COOLDOWN_ENABLED",
+  "FEEDBACK_COOLDOWN_HOURS",
+  "ASK_MIN_LENGTH",
+  "ERROR_ALERTS_ENABLED",
+  "ERROR_ALERT_THROTTLE_SEC",
+  "TELEGRAM_API_ROOT",
+  "DATA_DIR",
+  "KV_URL",
+  "LOG_LEVEL",
+] as const;
+
+/**
+ * Read by Deno itself, not by {@link parseConfig}: the access token of a remote
+ * store (KV_URL). Documented with the others and allowed to the binary.
+ */
+export const RUNTIME_VARIABLES = ["DENO_KV_ACCESS_TOKEN"] as const;
+
 /** The validated configuration. */
 export interface Config {
   botToken: string;
@@ -274,9 +312,12 @@ export function parseConfig(env: Env): Config {
 /**
  * Reads `.env` from the working directory when present, without overriding the
  * real environment (Deno's `process.loadEnvFile` would override it), and returns
- * the merged variables.
+ * the merged variables. Only `names` are read from the real environment.
  */
-export function readEnvironment(envFile = ".env"): Env {
+export function readEnvironment(
+  envFile = ".env",
+  names: readonly string[] = [...VARIABLES, ...RUNTIME_VARIABLES],
+): Env {
   const merged: Env = {};
   try {
     Object.assign(merged, parseEnv(Deno.readTextFileSync(envFile)));
@@ -285,10 +326,22 @@ export function readEnvironment(envFile = ".env"): Env {
   }
   // An empty variable counts as unset, so it must not hide the value from .env
   // (compose's `${ADMIN_ID}` with the host variable unset gives an empty one).
-  for (const [name, value] of Object.entries(Deno.env.toObject())) {
-    if (value.trim() !== "") merged[name] = value;
+  for (const name of names) {
+    const value = Deno.env.get(name);
+    if (value !== undefined && value.trim() !== "") merged[name] = value;
   }
   return merged;
+}
+
+/**
+ * Hands the variables Deno reads itself (DENO_KV_ACCESS_TOKEN) to the process
+ * environment when they came from `.env`, where Deno would not see them.
+ */
+export function exportRuntimeVariables(env: Env): void {
+  for (const name of RUNTIME_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined && Deno.env.get(name) === undefined) Deno.env.set(name, value);
+  }
 }
 
 /** The configuration as shown to admins and written into full backups: secrets redacted. */

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { ConfigError, parseConfig, readEnvironment, redactedConfig } from "../src/config.ts";
+import {
+  ConfigError,
+  parseConfig,
+  readEnvironment,
+  redactedConfig,
+  VARIABLES,
+} from "../src/config.ts";
 
 const BASE = { BOT_TOKEN: "123456:ABC-def_ghi", ADMIN_ID: "42" };
 
@@ -166,7 +172,7 @@ Deno.test("config: .env is read and the real environment wins over it", async ()
   );
   Deno.env.set("SUPPORT_BOT_TEST_B", "from-env");
   try {
-    const env = readEnvironment(file);
+    const env = readEnvironment(file, ["SUPPORT_BOT_TEST_A", "SUPPORT_BOT_TEST_B"]);
     assert.strictEqual(env.SUPPORT_BOT_TEST_A, "from-file");
     assert.strictEqual(env.SUPPORT_BOT_TEST_B, "from-env");
     assert.strictEqual(
@@ -181,7 +187,7 @@ Deno.test("config: .env is read and the real environment wins over it", async ()
 });
 
 Deno.test("config: a missing .env is fine", () => {
-  const env = readEnvironment("/nonexistent/.env");
+  const env = readEnvironment("/nonexistent/.env", ["PATH"]);
   assert.strictEqual(env.PATH, Deno.env.get("PATH"));
 });
 
@@ -191,9 +197,37 @@ Deno.test("config: an empty variable in the environment does not hide the value 
   await Deno.writeTextFile(file, "SUPPORT_BOT_TEST_C=from-file\n");
   Deno.env.set("SUPPORT_BOT_TEST_C", "");
   try {
-    assert.strictEqual(readEnvironment(file).SUPPORT_BOT_TEST_C, "from-file");
+    assert.strictEqual(
+      readEnvironment(file, ["SUPPORT_BOT_TEST_C"]).SUPPORT_BOT_TEST_C,
+      "from-file",
+    );
   } finally {
     Deno.env.delete("SUPPORT_BOT_TEST_C");
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("config: only the known variables are read from the environment", () => {
+  Deno.env.set("SUPPORT_BOT_TEST_D", "x");
+  try {
+    const env = readEnvironment("/nonexistent/.env");
+    assert.strictEqual(env.SUPPORT_BOT_TEST_D, undefined);
+    assert.strictEqual(env.PATH, undefined);
+  } finally {
+    Deno.env.delete("SUPPORT_BOT_TEST_D");
+  }
+});
+
+Deno.test("config: VARIABLES is exactly the set parseConfig reads", () => {
+  const asked = new Set<string>();
+  // Every variable set to a valid value, so parsing reaches the end.
+  const valid: Record<string, string> = { BOT_TOKEN: "1:a", ADMIN_ID: "1" };
+  const env = new Proxy(valid, {
+    get(target, name) {
+      if (typeof name === "string") asked.add(name);
+      return target[name as string];
+    },
+  });
+  parseConfig(env);
+  assert.deepStrictEqual([...asked].sort(), [...VARIABLES].sort());
 });

@@ -14,6 +14,7 @@ import { type NetworkRetryOptions, retryNetworkErrors } from "./network_retry.ts
 import type { BotContext, BotDeps } from "./context.ts";
 import { contextMiddleware } from "./middleware/context.ts";
 import { journalTransformer } from "./journal.ts";
+import { heartbeatTransformer } from "./heartbeat.ts";
 import { handleBotError } from "./middleware/errors.ts";
 import { idFeature } from "./features/id.ts";
 import { scopeFeature } from "./features/scope.ts";
@@ -67,6 +68,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
     );
   }
   bot.api.config.use(journalTransformer(deps));
+  bot.api.config.use(heartbeatTransformer(deps));
 
   bot.use(async (_ctx, next) => {
     deps.runtime.inFlight++;

@@ -134,6 +134,8 @@ export type MetaName =
   | "last_backup"
   | "last_autoclose"
   | "opened_at"
+  /** The running bot's last successful poll (healthcheck). */
+  | "heartbeat"
   /** The local day (YYYY-MM-DD in TIMEZONE) of the last scheduled backup. */
   | "backup_day";
 

@@ -1,6 +1,7 @@
 /**
- * Operations state shown on the Debug screen: the last backup and the last
- * auto-close run. Written by jobs, read by the admin panel.
+ * Operations state: the last backup and the last auto-close run (written by
+ * jobs, shown on the Debug screen) and the heartbeat of the running bot (read
+ * by the `healthcheck` sub-command).
  *
  * @module
  */
@@ -55,4 +56,22 @@ export async function claimBackupDay(kv: Deno.Kv, day: string): Promise<boolean>
 /** The local day of the last scheduled backup, if any. */
 export async function getBackupDay(kv: Deno.Kv): Promise<string | null> {
   return (await kv.get<string>(keys.meta("backup_day"))).value;
+}
+
+/** The running bot's sign of life: written while it polls, and once when it stops. */
+export interface Heartbeat {
+  /** When the bot last got an answer to getUpdates (or started, or stopped). */
+  at: number;
+  state: "running" | "stopped";
+  version: string;
+}
+
+/** Records the heartbeat. */
+export async function setHeartbeat(kv: Deno.Kv, heartbeat: Heartbeat): Promise<void> {
+  await kv.set(keys.meta("heartbeat"), heartbeat);
+}
+
+/** Reads the heartbeat; null when no bot has run on this store. */
+export async function getHeartbeat(kv: Deno.Kv): Promise<Heartbeat | null> {
+  return (await kv.get<Heartbeat>(keys.meta("heartbeat"))).value;
 }

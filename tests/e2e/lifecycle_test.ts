@@ -21,9 +21,17 @@ Deno.test("process: /start through long polling is answered, SIGTERM exits 0", a
       30_000,
     );
     assert.ok(String(reply.payload.text).length > 0);
+    // Docker's HEALTHCHECK: another process reads the heartbeat the bot writes.
+    const env = botEnv(api.url, dataDir, TOKEN);
+    const healthy = await runBot(env, ["healthcheck"]);
+    assert.strictEqual(healthy.code, 0, healthy.output);
+    assert.match(healthy.output, /^healthy: version /m);
     bot.child.kill("SIGTERM");
     const { code, output } = await bot.finished;
     assert.strictEqual(code, 0, output);
+    const stopped = await runBot(env, ["healthcheck"]);
+    assert.strictEqual(stopped.code, 1);
+    assert.match(stopped.output, /unhealthy: the bot stopped/);
     assert.ok(!output.includes(TOKEN.split(":")[1]), "the token is never printed");
     // The store was closed cleanly and holds the user.
     const kv = await Deno.openKv(`${dataDir}/bot.kv`);
@@ -60,6 +68,10 @@ Deno.test("process: a missing BOT_TOKEN is named", async () => {
     const { code, output } = await runBot({ ADMIN_ID: "1", DATA_DIR: dataDir });
     assert.strictEqual(code, 2);
     assert.match(output, /Missing 'BOT_TOKEN'/);
+    // …and how to get one.
+    assert.match(output, /@BotFather/);
+    assert.match(output, /\/newbot/);
+    assert.match(output, /BOT_TOKEN=<token>/);
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }
@@ -88,7 +100,7 @@ Deno.test("process: a token the Bot API refuses stops the start with exit 1 and 
     assert.strictEqual(code, 1, output);
     assert.match(
       output,
-      /Cannot reach the Telegram Bot API at http:\/\/127\.0\.0\.1:\d+: Unauthorized/,
+      /Telegram refused BOT_TOKEN: Unauthorized \(Bot API at http:\/\/127\.0\.0\.1:\d+\)/,
     );
     assert.ok(!output.includes("wrong-token"));
   } finally {
@@ -122,6 +134,32 @@ Deno.test("process: a second poller on the same token (409) ends the bot with ex
   } finally {
     await killBot(bot);
     await api.close();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("process: without a network the bot says so, keeps trying, and stops cleanly", async () => {
+  const dataDir = await Deno.makeTempDir();
+  // A port nobody listens on: every call is refused, as with no network.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  listener.close();
+  const bot = startBot(botEnv(`http://127.0.0.1:${port}`, dataDir, TOKEN));
+  try {
+    const deadline = Date.now() + 30_000;
+    const attempts = () => bot.output().match(/Telegram cannot be reached/g)?.length ?? 0;
+    while (attempts() < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.ok(attempts() >= 2, bot.output());
+    assert.match(bot.output(), /trying again in 1 s/);
+    assert.match(bot.output(), /trying again in 2 s/);
+    bot.child.kill("SIGTERM");
+    const { code, output } = await bot.finished;
+    assert.strictEqual(code, 0, output);
+    assert.match(output, /Stopped before the Bot API answered/);
+  } finally {
+    await killBot(bot);
     await Deno.remove(dataDir, { recursive: true });
   }
 });

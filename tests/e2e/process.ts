@@ -4,9 +4,12 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { startPermissions } from "../../scripts/compile.ts";
 
 const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
 const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
+/** The permissions of `deno task start` (and of the compiled binary): no more. */
+const PERMISSIONS = startPermissions(JSON.parse(Deno.readTextFileSync(CONFIG)));
 
 /** A running bot process. */
 export interface BotProcess {
@@ -52,7 +55,7 @@ export function spawnDeno(args: string[], env: Record<string, string>, cwd: stri
 /** Starts `main.ts` with exactly `env` and `args`, in DATA_DIR when given. */
 export function startBot(env: Record<string, string>, args: string[] = []): BotProcess {
   return spawnDeno(
-    ["run", "-A", "--config", CONFIG, MAIN, ...args],
+    ["run", ...PERMISSIONS, "--config", CONFIG, MAIN, ...args],
     env,
     env.DATA_DIR ?? Deno.cwd(),
   );

@@ -5,6 +5,11 @@ import { runCli } from "../../src/cli.ts";
 import { getLastBackup } from "../../src/store/meta.ts";
 import { allEntries } from "../../src/store/snapshot.ts";
 import { tempDir, userWrites } from "./fixtures.ts";
+import { startPermissions } from "../../scripts/compile.ts";
+
+const denoJson = JSON.parse(
+  await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
+);
 
 function capture() {
   const out: string[] = [];
@@ -77,7 +82,7 @@ Deno.test("cli: `main.ts backup` and `main.ts restore <file>` work as sub-proces
   const root = new URL("../../", import.meta.url);
   const run = async (args: string[], extra: Record<string, string> = {}) => {
     const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "main.ts", ...args],
+      args: ["run", ...startPermissions(denoJson), "main.ts", ...args],
       cwd: root,
       env: { ...env, ...extra },
       stdout: "piped",

@@ -1,0 +1,83 @@
+/**
+ * The heartbeat: proof, kept in the store, that the bot is polling Telegram.
+ *
+ * Every answered getUpdates (at most every {@link HEARTBEAT_EVERY_MS}) writes
+ * ["meta", "heartbeat"]; a long poll returns at least every 30 s even when
+ * nobody writes, so a fresh heartbeat means the process runs, the store takes
+ * writes and Telegram answers. The `healthcheck` sub-command (Docker's
+ * HEALTHCHECK) reads it from another process; see {@link checkHealth}.
+ *
+ * @module
+ */
+import type { Transformer } from "grammy";
+import type { BotDeps } from "./context.ts";
+import { getHeartbeat, type Heartbeat, setHeartbeat } from "../store/meta.ts";
+import { APP_VERSION } from "../version.ts";
+
+/** The least time between two heartbeat writes. */
+export const HEARTBEAT_EVERY_MS = 15_000;
+/**
+ * A heartbeat older than this means the bot is not polling: a 30 s long poll,
+ * the write interval and room for a slow answer or a retry.
+ */
+export const HEARTBEAT_STALE_MS = 90_000;
+
+type HeartbeatDeps = Pick<BotDeps, "kv" | "clock" | "log">;
+
+/** Writes the heartbeat now (start-up, shutdown). A failed write is logged, never thrown. */
+export async function beat(deps: HeartbeatDeps, state: Heartbeat["state"]): Promise<void> {
+  try {
+    await setHeartbeat(deps.kv, { at: deps.clock.now(), state, version: APP_VERSION });
+  } catch (error) {
+    deps.log.warn("Writing the heartbeat failed", { error });
+  }
+}
+
+/** An API transformer that writes the heartbeat after answered getUpdates calls. */
+export function heartbeatTransformer(deps: HeartbeatDeps): Transformer {
+  let lastBeat = Number.NEGATIVE_INFINITY;
+  return async (prev, method, payload, signal) => {
+    const response = await prev(method, payload, signal);
+    if (method === "getUpdates" && response.ok) {
+      const now = deps.clock.now();
+      if (now - lastBeat >= HEARTBEAT_EVERY_MS) {
+        lastBeat = now;
+        await beat(deps, "running");
+      }
+    }
+    return response;
+  };
+}
+
+/** What the healthcheck found. */
+export interface Health {
+  healthy: boolean;
+  /** One line for the operator (English, like the other sub-commands' output). */
+  summary: string;
+}
+
+/** Judges the heartbeat in the store at time `now`. */
+export async function checkHealth(kv: Deno.Kv, now: number): Promise<Health> {
+  const heartbeat = await getHeartbeat(kv);
+  if (heartbeat === null) {
+    return {
+      healthy: false,
+      summary: "unhealthy: no heartbeat; the bot has not run on this store",
+    };
+  }
+  const age = Math.max(0, Math.round((now - heartbeat.at) / 1000));
+  if (heartbeat.state === "stopped") {
+    return { healthy: false, summary: `unhealthy: the bot stopped ${age} s ago` };
+  }
+  if (now - heartbeat.at > HEARTBEAT_STALE_MS) {
+    return {
+      healthy: false,
+      summary: `unhealthy: the last answer from Telegram was ${age} s ago ` +
+        `(more than ${HEARTBEAT_STALE_MS / 1000} s)`,
+    };
+  }
+  return {
+    healthy: true,
+    summary: `healthy: version ${heartbeat.version}, last answer from Telegram ${age} s ago`,
+  };
+}
