@@ -13,9 +13,12 @@
  */
 
 type Mutation =
-  | { type: "set"; key: Deno.KvKey; value: unknown }
-  | { type: "delete"; key: Deno.KvKey }
-  | { type: "sum"; key: Deno.KvKey; n: bigint };
+  & (
+    | { type: "set"; key: Deno.KvKey; value: unknown }
+    | { type: "delete"; key: Deno.KvKey }
+    | { type: "sum"; key: Deno.KvKey; n: bigint }
+  )
+  & { size?: number };
 
 /** Limits of one commit, below Deno KV's 1,000 mutations and 800 KiB. */
 export interface BatchLimits {
@@ -28,6 +31,10 @@ const U64 = 1n << 64n;
 
 /** An upper bound of a mutation's size (V8 keeps non-Latin-1 text at two bytes per unit). */
 function sizeOf(mutation: Mutation): number {
+  return mutation.size ??= measure(mutation);
+}
+
+function measure(mutation: Mutation): number {
   const key = JSON.stringify(mutation.key).length * 2 + 16;
   if (mutation.type !== "set") return key + 16;
   const value = mutation.value;

@@ -354,8 +354,12 @@ export function parseDataJson(text: string, timeZone: string): ParsedData {
   if (naive > 0) {
     notes.push({
       where: "data.json",
-      reason: `${naive} timestamps without a UTC offset were read in TIMEZONE ${timeZone}` +
-        (naiveTickets ? ` (${naiveTickets} tickets, e.g. ${naiveExamples.join(", ")})` : ""),
+      reason: `${naive} ${naive === 1 ? "timestamp" : "timestamps"} without a UTC offset ` +
+        `${naive === 1 ? "was" : "were"} read in TIMEZONE ${timeZone}` +
+        (naiveTickets
+          ? ` (${naiveTickets} ${naiveTickets === 1 ? "ticket" : "tickets"}, e.g. ` +
+            `${naiveExamples.join(", ")})`
+          : ""),
     });
   }
   return { tickets, users: [...users.values()], problems, notes };

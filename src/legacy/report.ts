@@ -71,6 +71,7 @@ export function describeFindings(title: string, findings: Finding[], shown: numb
 /** The line after a successful import. */
 export function describeResult(result: ImportResult, seconds: number): string {
   const range = result.tickets ? ` (#${result.firstId} to #${result.lastId})` : "";
-  return `Imported ${result.tickets} tickets${range} and ${result.users} user records ` +
+  return `Imported ${plural(result.tickets, "ticket", "tickets")}${range} and ` +
+    `${plural(result.users, "user record", "user records")} ` +
     `in ${seconds.toFixed(1)} s (${result.commits} commits).`;
 }

@@ -118,7 +118,7 @@ Deno.test("legacy data.json: each bad ticket is named with its reason; good ones
   }]);
   assert.match(
     parsed.notes[0].reason,
-    /1 timestamps without a UTC offset were read in TIMEZONE UTC/,
+    /1 timestamp without a UTC offset was read in TIMEZONE UTC/,
   );
 });
 
