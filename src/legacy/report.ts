@@ -73,5 +73,5 @@ export function describeResult(result: ImportResult, seconds: number): string {
   const range = result.tickets ? ` (#${result.firstId} to #${result.lastId})` : "";
   return `Imported ${plural(result.tickets, "ticket", "tickets")}${range} and ` +
     `${plural(result.users, "user record", "user records")} ` +
-    `in ${seconds.toFixed(1)} s (${result.commits} commits).`;
+    `in ${seconds.toFixed(1)} s (${plural(result.commits, "commit", "commits")}).`;
 }
