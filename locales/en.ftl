@@ -32,6 +32,7 @@ card-taken-by = 🧑‍💻 Taken by: { $name }
 card-replied-by = ↩️ Last answer by: { $name }
 card-user-blocked = 🚫 This user is blocked.
 card-rating = ⭐ Rating: { $stars }
+card-legacy = 🗂 Old bot id: <code>{ $legacyId }</code>
 
 ## Errors and generic answers
 
@@ -176,6 +177,7 @@ inbox-hint = ⏳ the user waits for support (longest wait first) · 💤 support
 card-closed-auto = ⌛ Closed automatically (no answer from the user).
 card-closed-by = ✅ Closed by: { $name }
 card-not-found = Ticket #{ $id } does not exist.
+card-legacy-not-found = No ticket imported from the old bot has the id <code>{ $legacyId }</code>.
 
 history-title = 📜 <b>History of ticket #{ $id }</b> · last { $shown } of { $total ->
     [one] { $total } message
@@ -198,6 +200,7 @@ kind-video_note = 📹 video note
 kind-album = 🗂 album
 kind-edit = ✏️ edit
 kind-other = 📦 other
+kind-legacy_media = 📎 media (the old bot did not keep it)
 
 ## Admin panel: blocked users, /ban, /unban
 
@@ -287,6 +290,7 @@ help-block = <b>🚫 Blocked users</b> · the list has an Unblock button per use
 help-stats = <b>📊 Statistics</b> · users, tickets by status, tickets waiting for auto-close, ratings (count, average, distribution), feedback, and the last 30 days: created, closed, average rating, median time to the first answer.
 help-settings = <b>⚙️ Settings</b> · ℹ️ Info: the configuration in force, secrets hidden, and the version. 🐞 Debug: uptime, memory, store counts, the last backup and auto-close run, errors since start, Deno, V8, TypeScript and grammY versions. 💾 Backup now: writes an archive at once (sent to Telegram when BACKUP_SEND_TO_TELEGRAM is on).
 help-notifications = <b>🔔 Notifications</b> · every admin gets new tickets, new messages on open tickets, ratings, feedback and auto-closed tickets. A clickable #id opens the card.
+help-legacy = <b>🗂 Tickets from the old bot</b> · tickets imported from the Python bot keep its id (T-20240101-0001) on the card. Send that id here as a message to open the card. Their media were not kept by the old bot: the history shows 📎 in their place.
 help-commands = <b>⌨️ Commands</b>
     /admin, /start: the panel
     /ban &lt;user id&gt;: block a user (also an id that never wrote)

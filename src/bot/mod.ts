@@ -2,7 +2,7 @@
  * `createBot(config, deps)`: the one place where the middleware order is decided.
  *
  * per-chat sequencing → journal (dedup, crash safety) and context (admin check, profile,
- * language) in one middleware, which reads the journal mark and the sender's record together → /id → scope (private chats only from here on) → features (admin first, then users) → unhandled.
+ * language) in one middleware, which reads the journal mark and the sender's record together → /id → scope (private chats only from here on) → features (admin first, then users) → legacy-id lookup → unhandled.
  *
  * @module
  */
@@ -34,6 +34,7 @@ import { blockedFeature } from "./features/blocked.ts";
 import { settingsFeature } from "./features/settings.ts";
 import { helpFeature } from "./features/help.ts";
 import { userMessagesFeature } from "./features/user_messages.ts";
+import { legacyLookupFeature } from "./features/legacy_lookup.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
 
 /** Options mostly for tests and benchmarks. */
@@ -100,6 +101,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   bot.use(settingsFeature);
   bot.use(helpFeature);
   bot.use(userMessagesFeature);
+  bot.use(legacyLookupFeature);
   bot.use(unhandledFeature);
 
   bot.catch((error) => handleBotError(error, deps));

@@ -34,6 +34,8 @@ export interface Ticket {
   lastRepliedBy?: number;
   messageCount: number;
   rating?: number;
+  /** The Python bot's id (`T-20240101-0001`) of a ticket imported from it. */
+  legacyId?: string;
 }
 
 /** A ticket opened by a user's first message. */

@@ -17,6 +17,7 @@
  * | ["copy", chatId, messageId]                 | CopyLink               | same atomic as the message   |
  * | ["undelivered", ticketId, seq]              | UndeliveredMark        | same atomic as the message   |
  * | ["first_response", day, ms, ticketId]       | null                   | same atomic as the ticket    |
+ * | ["legacy_ticket", legacyId]                 | ticketId               | same atomic as the ticket    |
  * | ["rating", ticketId]                        | RatingRecord           | ratings.ts                   |
  * | ["feedback", at, userId]                    | FeedbackRecord         | feedback.ts                  |
  * | ["stat", name]                              | Deno.KvU64             | sums beside each record      |
@@ -26,6 +27,10 @@
  * | ["update_seen", updateId]                   | true (expires)         | bot/journal.ts               |
  * | ["journal", updateId]                       | Update (raw)           | bot/journal.ts               |
  * | ["meta", name]                              | operations state       | meta.ts                      |
+ *
+ * ["legacy_ticket"] maps the Python bot's ticket id (`T-20240101-0001`) to ours,
+ * for tickets brought over by `import-legacy` (src/legacy/): it finds them for
+ * the admins and makes a second import skip them instead of duplicating them.
  *
  * ["undelivered"] marks a stored message that has no delivered copy yet: it is
  * written with the message and deleted in the commit that records the first
@@ -53,6 +58,7 @@ export const PREFIXES = [
   "copy",
   "undelivered",
   "first_response",
+  "legacy_ticket",
   "rating",
   "feedback",
   "stat",
@@ -92,6 +98,7 @@ export const keys = {
   firstResponse: (day: string, ms: number, ticketId: number) =>
     ["first_response", day, ms, ticketId] as const,
   firstResponsesOfDay: (day: string) => ["first_response", day] as const,
+  legacyTicket: (legacyId: string) => ["legacy_ticket", legacyId] as const,
   rating: (ticketId: number) => ["rating", ticketId] as const,
   ratings: () => ["rating"] as const,
   feedback: (at: number, userId: number) => ["feedback", at, userId] as const,

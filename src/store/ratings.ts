@@ -39,18 +39,26 @@ export async function rateTicket(
     if (ratingEntry.value) return { ok: false, reason: "already_rated" };
     if (ticket.status !== "closed") return { ok: false, reason: "not_closed" };
     const after = { ...ticket, rating: rating.stars };
-    const day = dayOf(rating.at);
     const op = kv.atomic()
       .check(ticketEntry)
       .check(ratingEntry)
-      .set(keys.ticket(ticket.id), after)
-      .set(keys.rating(ticket.id), rating);
-    increment(op, keys.stat("ratings_count"));
-    increment(op, keys.stat("ratings_sum"), rating.stars);
-    increment(op, keys.stat(`rating_${rating.stars}`));
-    increment(op, keys.statDay(day, "ratings_count"));
-    increment(op, keys.statDay(day, "ratings_sum"), rating.stars);
+      .set(keys.ticket(ticket.id), after);
+    stageRating(op, rating);
     if ((await op.commit()).ok) return { ok: true, ticket: after, rating };
   }
   throw new Error(`Could not rate ticket #${rating.ticketId}: too much contention`);
+}
+
+/**
+ * Adds to `op` a new rating with its counters and day statistics. The ticket
+ * record (its `rating` field) is the caller's, in the same operation.
+ */
+export function stageRating(op: Deno.AtomicOperation, rating: RatingRecord): void {
+  const day = dayOf(rating.at);
+  op.set(keys.rating(rating.ticketId), rating);
+  increment(op, keys.stat("ratings_count"));
+  increment(op, keys.stat("ratings_sum"), rating.stars);
+  increment(op, keys.stat(`rating_${rating.stars}`));
+  increment(op, keys.statDay(day, "ratings_count"));
+  increment(op, keys.statDay(day, "ratings_sum"), rating.stars);
 }

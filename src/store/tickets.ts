@@ -25,7 +25,9 @@ export type MessageKind =
   | "video_note"
   | "album"
   | "edit"
-  | "other";
+  | "other"
+  /** A media message imported from the Python bot, which kept no media: nothing to show. */
+  | "legacy_media";
 
 /** A place where a message of a ticket lives in Telegram. */
 export interface MessageRef {
@@ -257,12 +259,9 @@ async function createTicket(
     .check(openEntry)
     .check({ key: keys.ticket(id), versionstamp: null })
     .set(keys.ticketSeq(), new Deno.KvU64(BigInt(id)))
-    .set(keys.userTicket(userId, id), null)
     .set(keys.ticketMessage(id, 1), message);
   linkSource(op, message);
-  increment(op, keys.stat("tickets_total"));
-  increment(op, keys.statDay(dayOf(stored.at), "created"));
-  stageTicket(op, null, ticket);
+  stageNewTicket(op, ticket);
   hooks.onCreate?.(op);
   const result = await op.commit();
   return result.ok ? { ticket, message, created: true, versionstamp: result.versionstamp } : null;
@@ -299,6 +298,56 @@ export async function commitTicket(
   stageTicket(op, before, after);
   extra?.(op);
   return (await op.commit()).ok;
+}
+
+/**
+ * Adds to `op` a message record with no Telegram original (an imported one):
+ * no reply links and no ["undelivered"] mark, so nothing ever tries to deliver it.
+ */
+export function stageMessageRecord(op: Deno.AtomicOperation, message: TicketMessage): void {
+  op.set(keys.ticketMessage(message.ticketId, message.seq), message);
+}
+
+/**
+ * Adds to `op` the user's open-ticket index. {@link stageTicket} removes it
+ * when a ticket is staged as closed; an import that stages an older closed
+ * ticket after the user's open one puts it back with this.
+ */
+export function stageOpenTicketIndex(
+  op: Deno.AtomicOperation,
+  userId: number,
+  ticketId: number,
+): void {
+  op.set(keys.openTicket(userId), ticketId);
+}
+
+/** The open ticket ids of several users, ten per round trip; users without one are left out. */
+export async function getOpenTicketIds(
+  kv: Deno.Kv,
+  userIds: readonly number[],
+): Promise<Map<number, number>> {
+  const found = new Map<number, number>();
+  const ids = [...new Set(userIds)];
+  for (let i = 0; i < ids.length; i += 10) {
+    const batch = ids.slice(i, i + 10);
+    const entries = await kv.getMany<number[]>(batch.map(keys.openTicket));
+    entries.forEach((entry, index) => {
+      if (entry.value !== null) found.set(batch[index], entry.value);
+    });
+  }
+  return found;
+}
+
+/**
+ * Adds to `op` a new ticket: what only a creation writes (the user's ticket
+ * index, the created counters) and everything {@link stageTicket} writes. The
+ * caller keeps ["ticket_seq"] and the ticket's messages.
+ */
+export function stageNewTicket(op: Deno.AtomicOperation, ticket: Ticket): void {
+  op.set(keys.userTicket(ticket.userId, ticket.id), null);
+  increment(op, keys.stat("tickets_total"));
+  increment(op, keys.statDay(dayOf(ticket.createdAt), "created"));
+  stageTicket(op, null, ticket);
 }
 
 /**

@@ -32,6 +32,8 @@ export interface BlockedRecord {
   userId: number;
   at: number;
   by?: number;
+  /** Why, when known (the Python bot's banned.json kept a reason). */
+  reason?: string;
 }
 
 /** The Telegram fields of a user that we keep. */
@@ -120,8 +122,8 @@ export async function updateUser(
     const base = entry.value ?? create?.();
     if (!base) return null;
     const after = change(base);
-    const op = kv.atomic().check(entry).set(keys.user(userId), after);
-    if (!entry.value) increment(op, keys.stat("users"));
+    const op = kv.atomic().check(entry);
+    stageUser(op, after, entry.value);
     extra?.(op, after, entry.value);
     if ((await op.commit()).ok) {
       refreshKnown(kv, after);
@@ -129,6 +131,34 @@ export async function updateUser(
     }
   }
   throw new Error(`Could not update user ${userId}: too much contention`);
+}
+
+/** Adds to `op` the write of a user record; a new one (`before` null) counts as a user. */
+export function stageUser(
+  op: Deno.AtomicOperation,
+  after: UserRecord,
+  before: UserRecord | null,
+): void {
+  op.set(keys.user(after.id), after);
+  if (!before) increment(op, keys.stat("users"));
+}
+
+/**
+ * Adds to `op` a change of the blocked list: the entry and the counter. The
+ * user record's `blocked` flag is the caller's, in the same operation.
+ */
+export function stageBlockedEntry(
+  op: Deno.AtomicOperation,
+  userId: number,
+  entry: Omit<BlockedRecord, "userId"> | null,
+): void {
+  if (entry) {
+    op.set(keys.blocked(userId), { userId, ...entry } as BlockedRecord);
+    increment(op, keys.stat("blocked"));
+  } else {
+    op.delete(keys.blocked(userId));
+    decrement(op, keys.stat("blocked"));
+  }
 }
 
 function sameProfile(user: UserRecord, profile: TelegramProfile): boolean {
@@ -206,13 +236,7 @@ export async function setBlocked(
     (op, _after, before) => {
       changed = (before?.blocked ?? false) !== blocked;
       if (!changed) return;
-      if (blocked) {
-        op.set(keys.blocked(userId), { userId, at: options.now, by: options.by });
-        increment(op, keys.stat("blocked"));
-      } else {
-        op.delete(keys.blocked(userId));
-        decrement(op, keys.stat("blocked"));
-      }
+      stageBlockedEntry(op, userId, blocked ? { at: options.now, by: options.by } : null);
     },
     // Only a block creates a record (an id banned in advance); unblocking an
     // unknown id changes nothing.

@@ -51,6 +51,8 @@ export function renderCardText(data: CardData, locale: Locale, i18n: Translator)
   const lines = [
     // Ids go in as strings: Fluent would group the digits of numbers (#1,234).
     t("card-title", { id: String(ticket.id), status: t(`status-${ticket.status}`) }),
+    // Imported from the Python bot: its id, which the agents may still quote.
+    ...(ticket.legacyId ? [t("card-legacy", { legacyId: escapeHtml(ticket.legacyId) })] : []),
     t("card-user", {
       mention: mentionHtml(ticket.userId, name),
       username: user?.username ? `@${escapeHtml(user.username)}` : "—",

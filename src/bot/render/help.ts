@@ -20,6 +20,7 @@ export const HELP_SECTIONS = [
   "help-stats",
   "help-settings",
   "help-notifications",
+  "help-legacy",
   "help-commands",
 ] as const;
 

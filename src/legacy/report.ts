@@ -1,0 +1,77 @@
+/**
+ * What `import-legacy` prints: the figures of a plan, findings, and the
+ * result. CLI output, in English like the other sub-commands.
+ *
+ * @module
+ */
+import type { Finding } from "./parse.ts";
+import type { LegacySource } from "./folder.ts";
+import type { ImportPlan, ImportResult } from "./import.ts";
+
+/** Problems listed by name before "... and N more". */
+export const PROBLEMS_SHOWN = 20;
+/** Notes listed by name before "... and N more". */
+export const NOTES_SHOWN = 10;
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** The figures of a plan, one kind per line. */
+export function describePlan(
+  source: LegacySource,
+  plan: ImportPlan,
+  autoCloseHours: number,
+): string[] {
+  const c = plan.counts;
+  const total = plan.tickets.length;
+  const read = source.banFile
+    ? `Read ${source.dataFile} and ${source.banFile}.`
+    : `Read ${source.dataFile} (no banned.json).`;
+  const already = plan.alreadyImported.length
+    ? `; already imported, skipped: ${plan.alreadyImported.length}`
+    : "";
+  const ids = total
+    ? [
+      `Ticket ids: #${plan.tickets[0].ticket.id} to #${plan.tickets[total - 1].ticket.id}, ` +
+      `in order of creation; the old ids stay on the cards.`,
+    ]
+    : [];
+  const due = c.autoCloseDue
+    ? [
+      `Auto-close: ${plural(c.autoCloseDue, "open ticket was", "open tickets were")} ` +
+      `answered more than ${autoCloseHours} h ago; the bot closes them at its next start ` +
+      `and tells their users.`,
+    ]
+    : [];
+  return [
+    read,
+    `Tickets: ${total} (new ${c.tickets.new}, in progress ${c.tickets.in_progress}, ` +
+    `closed ${c.tickets.closed})${already}`,
+    `Messages: ${c.messages}` +
+    (c.mediaPlaceholders ? ` (${c.mediaPlaceholders} media the old bot did not keep)` : ""),
+    `Users: ${c.usersNew} new, ${c.usersUpdated} updated; languages: en ${c.languages.en}, ` +
+    `ru ${c.languages.ru}; feedback cooldowns: ${c.feedbackCooldowns}`,
+    `Ratings: ${c.ratings[1] + c.ratings[2] + c.ratings[3]} (3 stars: ${c.ratings[3]}, ` +
+    `2 stars: ${c.ratings[2]}, 1 star: ${c.ratings[1]})`,
+    `Blocks: ${c.blocks}`,
+    ...ids,
+    ...due,
+  ];
+}
+
+/** A titled list of findings, the first `shown` of them. */
+export function describeFindings(title: string, findings: Finding[], shown: number): string[] {
+  if (findings.length === 0) return [];
+  const lines = findings.slice(0, shown).map((f) => `  ${f.where}: ${f.reason}`);
+  if (findings.length > shown) lines.push(`  ... and ${findings.length - shown} more`);
+  return [`${title} (${findings.length}):`, ...lines];
+}
+
+/** The line after a successful import. */
+export function describeResult(result: ImportResult, seconds: number): string {
+  const range = result.tickets ? ` (#${result.firstId} to #${result.lastId})` : "";
+  return `Imported ${plural(result.tickets, "ticket", "tickets")}${range} and ` +
+    `${plural(result.users, "user record", "user records")} ` +
+    `in ${seconds.toFixed(1)} s (${plural(result.commits, "commit", "commits")}).`;
+}
