@@ -1,8 +1,8 @@
 /**
  * Entry point: read config → open store → create bot → register jobs → long polling.
  *
- * Sub-commands: `backup`, `restore <file> [--force]` and `healthcheck`; flags `--help`,
- * `--version`.
+ * Sub-commands: `backup`, `restore <file> [--force]`, `healthcheck` and
+ * `import-legacy <folder>`; flags `--help`, `--version`.
  *
  * @module
  */
@@ -36,6 +36,8 @@ Usage:
   main.ts restore <file> [--force]
                                restore an archive into an empty store (--force: a non-empty one)
   main.ts healthcheck          exit 0 when the running bot polls Telegram, 1 when it does not
+  main.ts import-legacy <folder> [--dry-run] [--force] [--skip-invalid]
+                               import the Python bot's data.json and banned.json from its folder
   main.ts --help | --version
 
 Configuration comes from the environment and from .env in the working directory

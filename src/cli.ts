@@ -8,6 +8,8 @@
  *   `--force` deletes the contents of a non-empty one first. A damaged,
  *   truncated or foreign file is refused with one message and exit code 1,
  *   and the store is left unchanged.
+ * - `import-legacy <folder> [--dry-run] [--force] [--skip-invalid]`: imports
+ *   the Python bot's data.json and banned.json (src/legacy/).
  * - `healthcheck`: exit 0 when the running bot's heartbeat is fresh, 1 when
  *   it is stale, says "stopped" or is missing (Docker's HEALTHCHECK).
  *
@@ -19,11 +21,12 @@ import { createBackup, formatBytes } from "./jobs/backup.ts";
 import { restoreBackup, RestoreError } from "./jobs/restore.ts";
 import { whileLocked } from "./store/locked.ts";
 import { checkHealth } from "./bot/heartbeat.ts";
+import { importLegacyCommand } from "./legacy/mod.ts";
 
 type CliDeps = Omit<BotDeps, "alerts">;
 
 /** The sub-commands `main.ts` hands to {@link runCli}. */
-export const SUB_COMMANDS = ["backup", "restore", "healthcheck"] as const;
+export const SUB_COMMANDS = ["backup", "restore", "healthcheck", "import-legacy"] as const;
 
 /** Output streams, replaceable in tests. */
 export interface CliOutput {
@@ -57,9 +60,12 @@ export async function runCli(
       return await restoreCommand(args, deps, output);
     case "healthcheck":
       return await healthcheckCommand(args, deps, output);
+    case "import-legacy":
+      return await importLegacyCommand(args, deps, output);
     default:
       output.err(
-        `Unknown sub-command '${command}'. Expected 'backup', 'restore <file>' or 'healthcheck'.`,
+        `Unknown sub-command '${command}'. ` +
+          "Expected 'backup', 'restore <file>', 'healthcheck' or 'import-legacy <folder>'.",
       );
       return 2;
   }

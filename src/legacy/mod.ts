@@ -3,7 +3,7 @@
  *
  * folder.ts and parse.ts read the old files, map.ts turns their records into
  * ours, import.ts plans and writes (batch.ts batches the commits), report.ts
- * and command.ts are the CLI. See docs/switching-from-python.md.
+ * and command.ts are the CLI. See README.md, "Switching from the Python bot".
  *
  * @module
  */

@@ -40,8 +40,12 @@ export function describePlan(
   const due = c.autoCloseDue
     ? [
       `Auto-close: ${plural(c.autoCloseDue, "open ticket was", "open tickets were")} ` +
-      `answered more than ${autoCloseHours} h ago; the bot closes them at its next start ` +
-      `and tells their users.`,
+      `answered more than ${autoCloseHours} h ago; the bot closes ` +
+      `${
+        c.autoCloseDue === 1
+          ? "it at its next start and tells its user"
+          : "them at its next start and tells their users"
+      }.`,
     ]
     : [];
   return [

@@ -6,6 +6,7 @@ import { getLastBackup } from "../../src/store/meta.ts";
 import { allEntries } from "../../src/store/snapshot.ts";
 import { tempDir, userWrites } from "./fixtures.ts";
 import { startPermissions } from "../../scripts/compile.ts";
+import { fixture } from "../legacy/support.ts";
 
 const denoJson = JSON.parse(
   await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
@@ -104,4 +105,37 @@ Deno.test("cli: `main.ts backup` and `main.ts restore <file>` work as sub-proces
   const refused = await run(["restore", garbage], { DATA_DIR: join(dir.path, "three") });
   assert.notEqual(refused.code, 0);
   assert.match(refused.stderr, /not a readable \.tar\.gz/);
+});
+
+Deno.test("cli: `main.ts import-legacy <folder>` as a sub-process: dry run, import, refusal", async () => {
+  await using dir = await tempDir();
+  await using legacy = await fixture("basic");
+  const root = new URL("../../", import.meta.url);
+  const run = async (args: string[]) => {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", ...startPermissions(denoJson), "main.ts", "import-legacy", ...args],
+      cwd: root,
+      env: {
+        BOT_TOKEN: "123456789:TEST-token_for-tests",
+        ADMIN_ID: "1001",
+        DATA_DIR: dir.path,
+        NO_COLOR: "1",
+      },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const decode = (b: Uint8Array) => new TextDecoder().decode(b).trim();
+    return { code: output.code, all: decode(output.stdout) + "\n" + decode(output.stderr) };
+  };
+  const dry = await run([legacy.path, "--dry-run"]);
+  assert.equal(dry.code, 0, dry.all);
+  assert.match(dry.all, /Dry run: nothing was written\./);
+  const real = await run([legacy.path]);
+  assert.equal(real.code, 0, real.all);
+  assert.match(real.all, /Imported 8 tickets/);
+  const again = await run([legacy.path]);
+  assert.equal(again.code, 1);
+  assert.match(again.all, /The store is not empty.*--force/);
+  const usage = await run([]);
+  assert.equal(usage.code, 2, usage.all);
 });

@@ -45,8 +45,8 @@ Deno.test("import-legacy: prints the figures per kind and gives #ids in order of
     "Ratings: 3 (3 stars: 1, 2 stars: 1, 1 star: 1)",
     "Blocks: 2",
     "Ticket ids: #1 to #8, in order of creation; the old ids stay on the cards.",
-    "Auto-close: 1 open ticket was answered more than 24 h ago; the bot closes them at its " +
-    "next start and tells their users.",
+    "Auto-close: 1 open ticket was answered more than 24 h ago; the bot closes it at its " +
+    "next start and tells its user.",
     "Notes (1):",
     "  user 1001: is an admin (ADMIN_ID); not blocked",
     run.out.at(-1)!,
