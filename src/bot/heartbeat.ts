@@ -81,3 +81,12 @@ export async function checkHealth(kv: Deno.Kv, now: number): Promise<Health> {
     summary: `healthy: version ${heartbeat.version}, last answer from Telegram ${age} s ago`,
   };
 }
+
+/**
+ * Whether a bot process seems to be running on this store (a fresh "running"
+ * heartbeat): restore and import-legacy refuse to write beside it.
+ */
+export async function botIsRunning(kv: Deno.Kv, now: number): Promise<Health | undefined> {
+  const health = await checkHealth(kv, now);
+  return health.healthy ? health : undefined;
+}

@@ -16,6 +16,7 @@
  */
 import type { BotDeps } from "../bot/context.ts";
 import type { CliOutput } from "../cli.ts";
+import { botIsRunning } from "../bot/heartbeat.ts";
 import { LegacyReadError, readLegacyFolder } from "./folder.ts";
 import { applyImport, planImport } from "./import.ts";
 import {
@@ -30,6 +31,9 @@ import {
 export type LegacyDeps = Pick<BotDeps, "kv" | "config" | "clock">;
 
 const FLAGS = ["--dry-run", "--force", "--skip-invalid"];
+/** Said when the bot polls on this store: the import writes without version checks. */
+export const RUNNING_REFUSAL = "The bot is running on this store (its heartbeat is fresh). " +
+  "Stop it first, then run the import.";
 const USAGE = "Usage: import-legacy <folder> [--dry-run] [--force] [--skip-invalid] " +
   "(the Python bot's data folder, with data.json and banned.json).";
 
@@ -86,6 +90,9 @@ export async function importLegacyCommand(
         "The store is not empty. Import into an empty store, or pass --force to add to it " +
           "(tickets imported before are recognised by their old ids and skipped).",
       );
+    }
+    if (await botIsRunning(deps.kv, now)) {
+      refusals.push(RUNNING_REFUSAL);
     }
     if (refusals.length > 0) {
       for (const line of refusals) output.err(line);

@@ -4,6 +4,8 @@ import { beat, HEARTBEAT_STALE_MS } from "../../src/bot/heartbeat.ts";
 import { getHeartbeat } from "../../src/store/meta.ts";
 import { runCli } from "../../src/cli.ts";
 import { APP_VERSION } from "../../src/version.ts";
+import { RUNNING_REFUSAL } from "../../src/legacy/command.ts";
+import { fixture, storeData } from "../legacy/support.ts";
 
 function capture() {
   const out: string[] = [];
@@ -71,4 +73,24 @@ Deno.test("healthcheck: fresh → 0, stale, stopped or missing → 1, each with 
 
   const io = capture();
   assert.equal(await runCli("healthcheck", ["now"], app.deps, io.output), 2);
+});
+
+Deno.test("restore and import-legacy refuse to write beside a running bot, and say so", async () => {
+  await using app = await createTestApp();
+  await using legacy = await fixture("basic");
+  await beat(app.deps, "running");
+  const restore = capture();
+  assert.equal(await runCli("restore", ["/nonexistent.tar.gz"], app.deps, restore.output), 1);
+  assert.match(restore.err.join("\n"), /The bot is running on this store.*Stop it first/);
+
+  const refused = capture();
+  assert.equal(await runCli("import-legacy", [legacy.path], app.deps, refused.output), 1);
+  assert.ok(refused.err.includes(RUNNING_REFUSAL), refused.err.join("\n"));
+  assert.deepEqual(await storeData(app.kv), []);
+
+  // Once the bot has stopped, the same import goes ahead.
+  await beat(app.deps, "stopped");
+  const done = capture();
+  assert.equal(await runCli("import-legacy", [legacy.path], app.deps, done.output), 0);
+  assert.match(done.out.at(-1)!, /^Imported 8 tickets/);
 });
