@@ -21,6 +21,7 @@ import {
 } from "../../src/domain/ticket.ts";
 import { readStats } from "../../src/store/stats.ts";
 import { keys } from "../../src/store/keys.ts";
+import { batchingKv } from "../../src/store/batching_kv.ts";
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 24, 9, 0);
@@ -54,7 +55,7 @@ const userMessage = (userId: number, at: number) =>
 
 const kvRef: { kv?: Deno.Kv } = {};
 
-/** Runs a test on `:memory:` and on a temp file. */
+/** Runs a test on `:memory:`, on a temp file, and on a temp file through the batching layer. */
 function storeTest(name: string, fn: (kv: Deno.Kv) => Promise<void>) {
   Deno.test(`${name} (:memory:)`, async () => {
     const kv = await Deno.openKv(":memory:");
@@ -68,6 +69,17 @@ function storeTest(name: string, fn: (kv: Deno.Kv) => Promise<void>) {
   Deno.test(`${name} (file)`, async () => {
     const dir = await Deno.makeTempDir();
     const kv = await Deno.openKv(`${dir}/bot.kv`);
+    kvRef.kv = kv;
+    try {
+      await fn(kv);
+    } finally {
+      kv.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+  Deno.test(`${name} (file, batching)`, async () => {
+    const dir = await Deno.makeTempDir();
+    const kv = batchingKv(await Deno.openKv(`${dir}/bot.kv`));
     kvRef.kv = kv;
     try {
       await fn(kv);
