@@ -10,6 +10,8 @@ import { keys } from "./keys.ts";
 export interface ReplyMode {
   ticketId: number;
   since: number;
+  /** The ticket's user, so that the answer can read the user with the ticket (absent in old records). */
+  userId?: number;
 }
 
 /** Puts an admin in reply mode for a ticket. */

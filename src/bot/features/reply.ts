@@ -19,6 +19,10 @@ import {
   getMessage,
   getTicket,
 } from "../../store/tickets.ts";
+import { getUser } from "../../store/users.ts";
+import { keys } from "../../store/keys.ts";
+import { started } from "../../async.ts";
+import type { Prefetch } from "../prefetch.ts";
 import { clearReplyMode, getReplyMode, stageClearReplyMode } from "../../store/reply_modes.ts";
 import { clearPending } from "../../store/pending.ts";
 import { encode } from "../callbacks.ts";
@@ -28,6 +32,13 @@ import { type Accepted, deliverReply, type Sender } from "../../services/ticket_
 
 type Stored = Accepted | { refused: "closed" | "missing"; ticketId: number };
 
+/** The ticket an admin's message answers; `userId`: its user, when reply mode knows it. */
+interface Target {
+  ticketId: number;
+  viaMode: boolean;
+  userId?: number;
+}
+
 /**
  * Stores an admin's message on a ticket; refuses closed and unknown tickets.
  * An answer given in reply mode (`viaMode`) leaves it, in the same commit as
@@ -36,11 +47,13 @@ type Stored = Accepted | { refused: "closed" | "missing"; ticketId: number };
 async function storeReply(
   deps: BotDeps,
   sender: Sender,
-  target: { ticketId: number; viaMode: boolean },
+  target: Target,
   messages: Message[],
 ): Promise<Stored> {
   const now = deps.clock.now();
   const { ticketId } = target;
+  // The delivery needs the user's language: read it with the ticket when we know who it is.
+  const user = target.userId === undefined ? undefined : started(getUser(deps.kv, target.userId));
   const stored = await addSupportMessage(
     deps.kv,
     ticketId,
@@ -51,7 +64,14 @@ async function storeReply(
         : afterSupportMessage(ticket, sender.adminId, now, deps.config.autoCloseAfterHours),
     target.viaMode ? (op) => stageClearReplyMode(op, sender.adminId) : undefined,
   );
-  if (stored) return { ticket: stored.ticket, seq: stored.message.seq, written: stored };
+  if (stored) {
+    return {
+      ticket: stored.ticket,
+      seq: stored.message.seq,
+      written: stored,
+      user: user && stored.ticket.userId === target.userId ? await user : undefined,
+    };
+  }
   if (target.viaMode) await clearReplyMode(deps.kv, sender.adminId);
   const ticket = await getTicket(deps.kv, ticketId);
   return { refused: ticket ? "closed" : "missing", ticketId };
@@ -99,11 +119,31 @@ async function replyModeOf(ctx: BotContext, adminId: number) {
  * The ticket an admin's message answers: a Telegram reply to a ticket message
  * (`repliedLink`: the link of the message replied to, as read), else reply mode.
  */
-async function targetTicket(ctx: BotContext, adminId: number, repliedLink: CopyLink | null) {
+async function targetTicket(
+  ctx: BotContext,
+  adminId: number,
+  repliedLink: CopyLink | null,
+): Promise<Target | null> {
   if (repliedLink) return { ticketId: repliedLink.ticketId, viaMode: false };
   const mode = await replyModeOf(ctx, adminId);
-  return mode ? { ticketId: mode.ticketId, viaMode: true } : null;
+  return mode ? { ticketId: mode.ticketId, viaMode: true, userId: mode.userId } : null;
 }
+
+/** The reply links of an admin's message and of the message it replies to. */
+function linkKeys(ctx: BotContext): Deno.KvKey[] {
+  const message = ctx.message!;
+  const replied = message.reply_to_message;
+  return [
+    keys.copy(message.chat.id, message.message_id),
+    ...(replied ? [keys.copy(message.chat.id, replied.message_id)] : []),
+  ];
+}
+
+/** An admin's message in the private chat reads its reply links first: read ahead. */
+export const replyPrefetch: Prefetch = (ctx) =>
+  ctx.isAdmin && ctx.message && ctx.chat?.type === "private" && !isCommand(ctx.message)
+    ? linkKeys(ctx)
+    : [];
 
 /** The reply feature. */
 export const replyFeature = new Composer<BotContext>();
@@ -136,11 +176,13 @@ admins.on("message", async (ctx, next) => {
   const api = ctx.api;
   // Handled again after a crash, the answer may be stored already (its source is
   // linked); read with the link of the message replied to, in one round trip.
-  const replied = message.reply_to_message;
-  const [own, repliedLink] = await findByCopies(deps.kv, message.chat.id, [
-    message.message_id,
-    ...(replied ? [replied.message_id] : []),
-  ]);
+  const ahead = linkKeys(ctx).map((key) => ctx.prefetched.get<CopyLink>(key));
+  const [own, repliedLink] = ahead.every((entry) => entry !== undefined)
+    ? ahead.map((entry) => entry!.value)
+    : await findByCopies(deps.kv, message.chat.id, [
+      message.message_id,
+      ...(message.reply_to_message ? [message.reply_to_message.message_id] : []),
+    ]);
   if (own && await resumeStoredReply(api, deps, sender, own)) return;
   const target = await targetTicket(ctx, adminId, repliedLink ?? null);
   if (!target) return next();
