@@ -21,7 +21,8 @@ import {
 } from "../../src/domain/ticket.ts";
 import { readStats } from "../../src/store/stats.ts";
 import { keys } from "../../src/store/keys.ts";
-import { batchingKv } from "../../src/store/batching_kv.ts";
+import { BatchingKv, batchingKv } from "../../src/store/batching_kv.ts";
+import type { Ticket } from "../../src/domain/ticket.ts";
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 24, 9, 0);
@@ -228,4 +229,18 @@ storeTest("tickets: take keeps the counters consistent", async (kv) => {
   const inbox = [];
   for await (const entry of kv.list({ prefix: keys.inboxAll() })) inbox.push(entry.key);
   assert.strictEqual(inbox.length, 1);
+});
+
+storeTest("tickets: a ticket opened by another process in between gets its own id", async (kv) => {
+  // Another process: a separate view of the same store, with its own memory.
+  const other = new BatchingKv(kv);
+  const hooks = { onExisting: (ticket: Ticket) => ticket };
+  const first = await addUserMessage(kv, 501, text(501, T0), hooks);
+  const second = await addUserMessage(other, 502, text(502, T0 + 1), hooks);
+  // This process last allocated #1; the sequence moved on without it.
+  const third = await addUserMessage(kv, 503, text(503, T0 + 2), hooks);
+  assert.deepStrictEqual([first, second, third].map((r) => r.ticket.id), [1, 2, 3]);
+  assert.strictEqual((await getTicket(kv, 2))?.userId, 502);
+  assert.strictEqual((await getTicket(kv, 3))?.userId, 503);
+  assert.strictEqual((await readStats(kv, T0)).ticketsTotal, 3);
 });

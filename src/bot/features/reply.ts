@@ -23,7 +23,14 @@ import { getUser } from "../../store/users.ts";
 import { keys } from "../../store/keys.ts";
 import { started } from "../../async.ts";
 import type { Prefetch } from "../prefetch.ts";
-import { clearReplyMode, getReplyMode, stageClearReplyMode } from "../../store/reply_modes.ts";
+import {
+  clearReplyMode,
+  getReplyMode,
+  replyModeHint,
+  stageClearReplyMode,
+} from "../../store/reply_modes.ts";
+import type { Ticket } from "../../domain/ticket.ts";
+import type { UserRecord } from "../../store/users.ts";
 import { clearPending } from "../../store/pending.ts";
 import { encode } from "../callbacks.ts";
 import { bufferAlbumPart, isCommand, recordOf, storedMessages } from "../delivery.ts";
@@ -49,11 +56,16 @@ async function storeReply(
   sender: Sender,
   target: Target,
   messages: Message[],
+  ahead?: { ticket?: Deno.KvEntryMaybe<Ticket>; user?: Deno.KvEntryMaybe<UserRecord> },
 ): Promise<Stored> {
   const now = deps.clock.now();
   const { ticketId } = target;
   // The delivery needs the user's language: read it with the ticket when we know who it is.
-  const user = target.userId === undefined ? undefined : started(getUser(deps.kv, target.userId));
+  const user = ahead?.user
+    ? Promise.resolve(ahead.user.value)
+    : target.userId === undefined
+    ? undefined
+    : started(getUser(deps.kv, target.userId));
   const stored = await addSupportMessage(
     deps.kv,
     ticketId,
@@ -62,7 +74,8 @@ async function storeReply(
       ticket.status === "closed"
         ? null
         : afterSupportMessage(ticket, sender.adminId, now, deps.config.autoCloseAfterHours),
-    target.viaMode ? (op) => stageClearReplyMode(op, sender.adminId) : undefined,
+    target.viaMode ? (op) => stageClearReplyMode(deps.kv, op, sender.adminId) : undefined,
+    ahead?.ticket,
   );
   if (stored) {
     return {
@@ -139,10 +152,24 @@ function linkKeys(ctx: BotContext): Deno.KvKey[] {
   ];
 }
 
-/** An admin's message in the private chat reads its reply links first: read ahead. */
+/**
+ * The ticket and user of the reply mode this process last wrote for the admin
+ * (a hint: the mode read with them decides whether they are the ones needed).
+ */
+function modeKeys(ctx: BotContext): Deno.KvKey[] {
+  if (ctx.message?.reply_to_message) return [];
+  const mode = replyModeHint(ctx.deps.kv, ctx.from!.id);
+  if (!mode) return [];
+  return [keys.ticket(mode.ticketId), ...(mode.userId ? [keys.user(mode.userId)] : [])];
+}
+
+/**
+ * An admin's message in the private chat reads its reply links first, then the
+ * ticket it answers: read ahead, the ticket when reply mode is likely to name it.
+ */
 export const replyPrefetch: Prefetch = (ctx) =>
   ctx.isAdmin && ctx.message && ctx.chat?.type === "private" && !isCommand(ctx.message)
-    ? linkKeys(ctx)
+    ? [...linkKeys(ctx), ...modeKeys(ctx)]
     : [];
 
 /** The reply feature. */
@@ -188,7 +215,12 @@ admins.on("message", async (ctx, next) => {
   if (!target) return next();
 
   if (!message.media_group_id) {
-    const stored = await storeReply(deps, sender, target, [message]);
+    const stored = await storeReply(deps, sender, target, [message], {
+      ticket: ctx.prefetched.get<Ticket>(keys.ticket(target.ticketId)),
+      user: target.userId === undefined
+        ? undefined
+        : ctx.prefetched.get<UserRecord>(keys.user(target.userId)),
+    });
     if ("refused" in stored) return await sendRefusal(api, deps, sender, stored);
     await deliverReply(api, deps, sender, stored, [message]);
     return;
