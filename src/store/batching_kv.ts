@@ -11,11 +11,14 @@
  *   then go together as one atomic operation. Each caller gets that commit's
  *   result; the versionstamp is the shared one, which is also the version every
  *   key written by the batch now has.
- * - **Reads** (`get`, `getMany`, strong consistency) likewise: when no read is
- *   under way a read goes at once; reads that arrive meanwhile go together as
- *   `getMany` calls of at most ten keys when it ends. Reads are only ever
- *   batched with reads, and a caller that awaited its commit reads afterwards,
- *   so every read sees the commits that resolved before it was made.
+ * - **Reads** (`get`, `getMany`, strong consistency) made in the same tick go
+ *   together as `getMany` calls of at most ten keys (a read started while a
+ *   commit is under way, or two started with `Promise.all`). A read never waits
+ *   for another one: Deno KV's cost of a read grows with its keys, so waiting
+ *   for a read in flight would save little and add a round trip (measured:
+ *   bench/README.md). Reads are only ever batched with reads, and a caller
+ *   that awaited its commit reads afterwards, so every read sees the commits
+ *   that resolved before it was made.
  *
  * Combining never changes an outcome:
  *
@@ -124,17 +127,10 @@ export class BatchingKv implements Deno.Kv {
   #commits: Waiting[] = [];
   #committing = false;
   #reads: ReadRequest[] = [];
-  #readsInFlight = 0;
-  #readScheduled = false;
-
-  readonly #coalesceReads: boolean;
-  readonly #waitForReads: boolean;
 
   /** Wraps `kv`; prefer {@link batchingKv}, which does not wrap twice. */
-  constructor(kv: Deno.Kv, options: { coalesceReads?: boolean | "tick" } = {}) {
+  constructor(kv: Deno.Kv) {
     this.#kv = kv;
-    this.#coalesceReads = (options.coalesceReads ?? true) !== false;
-    this.#waitForReads = (options.coalesceReads ?? true) === true;
   }
 
   // ------------------------------------------------------------------ reads
@@ -143,9 +139,7 @@ export class BatchingKv implements Deno.Kv {
     key: Deno.KvKey,
     options?: { consistency?: Deno.KvConsistencyLevel },
   ): Promise<Deno.KvEntryMaybe<T>> {
-    if (options?.consistency === "eventual" || !this.#coalesceReads) {
-      return this.#kv.get<T>(key, options);
-    }
+    if (options?.consistency === "eventual") return this.#kv.get<T>(key, options);
     return this.#read({ keys: [key], single: true, done: Promise.withResolvers() });
   }
 
@@ -154,7 +148,7 @@ export class BatchingKv implements Deno.Kv {
     options?: { consistency?: Deno.KvConsistencyLevel },
   ): Promise<{ [K in keyof T]: Deno.KvEntryMaybe<T[K]> }> {
     if (
-      options?.consistency === "eventual" || !this.#coalesceReads || keys.length === 0 ||
+      options?.consistency === "eventual" || keys.length === 0 ||
       keys.length > KV_LIMITS.readKeys
     ) {
       // Deno answers these as before (an empty array, or its "too many" error).
@@ -164,24 +158,13 @@ export class BatchingKv implements Deno.Kv {
   }
 
   #read<R>(request: ReadRequest): Promise<R> {
-    this.#reads.push(request);
-    this.#scheduleReads();
+    // A microtask, not a timer: the reads made in this tick go together, and a
+    // lone read is not delayed.
+    if (this.#reads.push(request) === 1) queueMicrotask(() => this.#flushReads());
     return request.done.promise;
   }
 
-  #scheduleReads(): void {
-    if (
-      (this.#waitForReads && this.#readsInFlight > 0) || this.#readScheduled ||
-      this.#reads.length === 0
-    ) return;
-    this.#readScheduled = true;
-    // A microtask, not a timer: reads made in the same tick go together, and a
-    // lone read is not delayed.
-    queueMicrotask(() => this.#flushReads());
-  }
-
   #flushReads(): void {
-    this.#readScheduled = false;
     const requests = this.#reads;
     this.#reads = [];
     let chunk: ReadRequest[] = [];
@@ -199,26 +182,20 @@ export class BatchingKv implements Deno.Kv {
   }
 
   async #readChunk(chunk: ReadRequest[]): Promise<void> {
-    this.#readsInFlight++;
+    if (chunk.length === 1) return await this.#readAlone(chunk[0]);
+    let entries: Deno.KvEntryMaybe<unknown>[];
     try {
-      if (chunk.length === 1) return await this.#readAlone(chunk[0]);
-      let entries: Deno.KvEntryMaybe<unknown>[];
-      try {
-        entries = await this.#kv.getMany(chunk.flatMap((request) => request.keys));
-      } catch {
-        // Each request again on its own, so that each gets its own answer or error.
-        await Promise.all(chunk.map((request) => this.#readAlone(request)));
-        return;
-      }
-      let at = 0;
-      for (const request of chunk) {
-        const n = request.keys.length;
-        request.done.resolve(request.single ? entries[at] : entries.slice(at, at + n));
-        at += n;
-      }
-    } finally {
-      this.#readsInFlight--;
-      this.#scheduleReads();
+      entries = await this.#kv.getMany(chunk.flatMap((request) => request.keys));
+    } catch {
+      // Each request again on its own, so that each gets its own answer or error.
+      await Promise.all(chunk.map((request) => this.#readAlone(request)));
+      return;
+    }
+    let at = 0;
+    for (const request of chunk) {
+      const n = request.keys.length;
+      request.done.resolve(request.single ? entries[at] : entries.slice(at, at + n));
+      at += n;
     }
   }
 
@@ -383,8 +360,8 @@ export class BatchingKv implements Deno.Kv {
  * await kv.set(["greeting"], "hello");
  * ```
  */
-export function batchingKv(kv: Deno.Kv, options?: { coalesceReads?: boolean | "tick" }): Deno.Kv {
-  return kv instanceof BatchingKv ? kv : new BatchingKv(kv, options);
+export function batchingKv(kv: Deno.Kv): Deno.Kv {
+  return kv instanceof BatchingKv ? kv : new BatchingKv(kv);
 }
 
 /** An atomic operation that records its calls; `commit()` hands them to the committer. */
