@@ -27,7 +27,7 @@ import { ratingFeature, ratingPrefetch } from "./features/rating.ts";
 import { replyFeature, replyPrefetch } from "./features/reply.ts";
 import { ticketActionsFeature, ticketActionsPrefetch } from "./features/ticket_actions.ts";
 import { cardViewFeature } from "./features/card_view.ts";
-import { inboxFeature } from "./features/inbox.ts";
+import { inboxFeature, inboxPrefetch } from "./features/inbox.ts";
 import { statsFeature } from "./features/stats.ts";
 import { blockedFeature } from "./features/blocked.ts";
 import { settingsFeature } from "./features/settings.ts";
@@ -84,6 +84,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
     ratingPrefetch,
     replyPrefetch,
     userMessagesPrefetch,
+    inboxPrefetch,
   ]));
 
   bot.use(idFeature);

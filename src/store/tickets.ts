@@ -350,7 +350,8 @@ export function stageTicket(
   if (oldInbox && (oldInbox.rank !== newInbox?.rank || oldInbox.sortTime !== newInbox.sortTime)) {
     op.delete(keys.inbox(oldInbox.rank, oldInbox.sortTime, after.id));
   }
-  if (newInbox) op.set(keys.inbox(newInbox.rank, newInbox.sortTime, after.id), null);
+  // The entry holds a copy of the ticket, so that an inbox page is one range read.
+  if (newInbox) op.set(keys.inbox(newInbox.rank, newInbox.sortTime, after.id), after);
 
   if (old?.autoCloseAt !== undefined && old.autoCloseAt !== after.autoCloseAt) {
     op.delete(keys.autoCloseDue(old.autoCloseAt, after.id));
@@ -582,22 +583,35 @@ export async function lastMessages(
   return found.reverse();
 }
 
-/** One inbox page: open tickets, those where the user waits first. */
+/**
+ * One inbox page: open tickets, those where the user waits first. The index
+ * entries carry the tickets (written with them); entries written before they
+ * did hold null, and those tickets are read.
+ */
 export async function inboxPage(
   kv: Deno.Kv,
   options: { offset: number; limit: number },
 ): Promise<{ tickets: Ticket[]; hasMore: boolean }> {
-  const ids: number[] = [];
+  const found: (Ticket | number)[] = [];
   let index = 0;
   for await (
-    const entry of kv.list({ prefix: keys.inboxAll() }, {
+    const entry of kv.list<Ticket | null>({ prefix: keys.inboxAll() }, {
       limit: options.offset + options.limit + 1,
     })
   ) {
-    if (index++ >= options.offset) ids.push(entry.key[3] as number);
+    if (index++ < options.offset) continue;
+    const id = entry.key[3] as number;
+    found.push(entry.value?.id === id ? entry.value : id);
   }
-  const hasMore = ids.length > options.limit;
-  return { tickets: await getTickets(kv, ids.slice(0, options.limit)), hasMore };
+  const hasMore = found.length > options.limit;
+  const page = found.slice(0, options.limit);
+  const unread = page.filter((item): item is number => typeof item === "number");
+  const read = new Map((await getTickets(kv, unread)).map((ticket) => [ticket.id, ticket]));
+  const tickets = page.flatMap((item) => {
+    const ticket = typeof item === "number" ? read.get(item) : item;
+    return ticket ? [ticket] : [];
+  });
+  return { tickets, hasMore };
 }
 
 /** Ids of tickets whose auto-close is due at `now`, oldest first (the due-time index). */

@@ -244,3 +244,39 @@ storeTest("tickets: a ticket opened by another process in between gets its own i
   assert.strictEqual((await getTicket(kv, 3))?.userId, 503);
   assert.strictEqual((await readStats(kv, T0)).ticketsTotal, 3);
 });
+
+storeTest("tickets: an inbox page shows each ticket as it is now", async (kv) => {
+  const a = await userMessage(21, T0);
+  const b = await userMessage(22, T0 + 1000);
+  await userMessage(21, T0 + 2000);
+  await updateTicket(kv, b.ticket.id, (t) => takeTicket(t, 1001));
+  const page = await inboxPage(kv, { offset: 0, limit: 10 });
+  assert.deepStrictEqual(page.tickets, [
+    await getTicket(kv, a.ticket.id),
+    await getTicket(kv, b.ticket.id),
+  ]);
+  assert.strictEqual(page.tickets[0].messageCount, 2);
+  assert.strictEqual(page.tickets[1].status, "in_progress");
+});
+
+storeTest(
+  "tickets: inbox entries written before they carried their ticket still list it",
+  async (kv) => {
+    const tickets = [];
+    for (let i = 0; i < 5; i++) tickets.push((await userMessage(30 + i, T0 + i * 1000)).ticket);
+    // As an older version wrote them: the entry's value is null.
+    for await (const entry of kv.list({ prefix: keys.inboxAll() })) {
+      if (entry.key[3] === tickets[1].id || entry.key[3] === tickets[3].id) {
+        await kv.set(entry.key, null);
+      }
+    }
+    const first = await inboxPage(kv, { offset: 0, limit: 3 });
+    const second = await inboxPage(kv, { offset: 3, limit: 3 });
+    assert.deepStrictEqual(
+      [...first.tickets, ...second.tickets].map((t) => t.id),
+      tickets.map((t) => t.id),
+    );
+    assert.deepStrictEqual(first.tickets[1], await getTicket(kv, tickets[1].id));
+    assert.deepStrictEqual([first.hasMore, second.hasMore], [true, false]);
+  },
+);
