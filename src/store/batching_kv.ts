@@ -1,24 +1,20 @@
 /**
- * Group commit and read coalescing for a `Deno.Kv`, below the repositories.
+ * Group commit for a `Deno.Kv`, below the repositories.
  *
- * Every store round trip has a fixed cost (a thread hand-off, an SQLite
- * transaction) that is large next to the work of one small update. With many
- * chats in flight, {@link batchingKv} shares that cost:
+ * Every commit to a file store ends in an fsync, a fixed cost that is large
+ * next to the work of one small update. With many chats in flight,
+ * {@link batchingKv} shares it: commits (`atomic().commit()`, `set`, `delete`)
+ * go through one committer. When nothing is being committed, an operation is
+ * committed at once, on its own. While a commit is under way, later operations
+ * wait and then go together as one atomic operation. Each caller gets that
+ * commit's result; the versionstamp is the shared one, which is also the
+ * version every key written by the batch now has.
  *
- * - **Commits** (`atomic().commit()`, `set`, `delete`) go through one
- *   committer. When nothing is being committed, an operation is committed at
- *   once, on its own. While a commit is under way, later operations wait and
- *   then go together as one atomic operation. Each caller gets that commit's
- *   result; the versionstamp is the shared one, which is also the version every
- *   key written by the batch now has.
- * - **Reads** (`get`, `getMany`, strong consistency) made in the same tick go
- *   together as `getMany` calls of at most ten keys (a read started while a
- *   commit is under way, or two started with `Promise.all`). A read never waits
- *   for another one: Deno KV's cost of a read grows with its keys, so waiting
- *   for a read in flight would save little and add a round trip (measured:
- *   bench/README.md). Reads are only ever batched with reads, and a caller
- *   that awaited its commit reads afterwards, so every read sees the commits
- *   that resolved before it was made.
+ * Reads (`get`, `getMany`, `list`) and everything else go straight to the
+ * store. A read made after a commit resolved therefore sees it. (Coalescing
+ * reads into `getMany` calls was tried and left out: Deno KV's cost of a read
+ * grows with its keys rather than its calls, so it saved no measurable time,
+ * and it made single-update latencies less steady; see bench/README.md.)
  *
  * Combining never changes an outcome:
  *
@@ -36,7 +32,7 @@
  * - When a combined commit fails a check (`ok: false`) or throws (a full disk,
  *   a closed store, a value Deno cannot store), nothing of it was written:
  *   its operations are committed again one by one, so each caller gets its
- *   own verdict or its own error. The same holds for a combined read.
+ *   own verdict or its own error.
  *
  * A difference from a plain `Deno.Kv`: errors Deno raises while an operation is
  * built (a malformed key, a value it cannot serialize) come from `commit()`
@@ -55,13 +51,12 @@
  * @module
  */
 
-/** Deno KV's limits per atomic operation and per read (deno_kv's defaults). */
+/** Deno KV's limits per atomic operation, and keys per `getMany` (deno_kv's defaults). */
 export const KV_LIMITS = {
   checks: 100,
   mutations: 1_000,
   totalKeyBytes: 81_920,
   totalMutationBytes: 819_200,
-  /** Keys per `getMany`. */
   readKeys: 10,
 } as const;
 
@@ -112,101 +107,15 @@ interface Waiting {
   done: PromiseWithResolvers<CommitOutcome>;
 }
 
-/** A read waiting for its turn. */
-interface ReadRequest {
-  keys: readonly Deno.KvKey[];
-  /** `get` (one entry) rather than `getMany` (an array). */
-  single: boolean;
-  // deno-lint-ignore no-explicit-any
-  done: PromiseWithResolvers<any>;
-}
-
-/** A `Deno.Kv` whose commits and reads share round trips; see the module doc. */
+/** A `Deno.Kv` whose concurrent commits share atomic operations; see the module doc. */
 export class BatchingKv implements Deno.Kv {
   readonly #kv: Deno.Kv;
   #commits: Waiting[] = [];
   #committing = false;
-  #reads: ReadRequest[] = [];
 
   /** Wraps `kv`; prefer {@link batchingKv}, which does not wrap twice. */
   constructor(kv: Deno.Kv) {
     this.#kv = kv;
-  }
-
-  // ------------------------------------------------------------------ reads
-
-  get<T = unknown>(
-    key: Deno.KvKey,
-    options?: { consistency?: Deno.KvConsistencyLevel },
-  ): Promise<Deno.KvEntryMaybe<T>> {
-    if (options?.consistency === "eventual") return this.#kv.get<T>(key, options);
-    return this.#read({ keys: [key], single: true, done: Promise.withResolvers() });
-  }
-
-  getMany<T extends readonly unknown[]>(
-    keys: readonly [...{ [K in keyof T]: Deno.KvKey }],
-    options?: { consistency?: Deno.KvConsistencyLevel },
-  ): Promise<{ [K in keyof T]: Deno.KvEntryMaybe<T[K]> }> {
-    if (
-      options?.consistency === "eventual" || keys.length === 0 ||
-      keys.length > KV_LIMITS.readKeys
-    ) {
-      // Deno answers these as before (an empty array, or its "too many" error).
-      return this.#kv.getMany<T>(keys, options);
-    }
-    return this.#read({ keys: keys as Deno.KvKey[], single: false, done: Promise.withResolvers() });
-  }
-
-  #read<R>(request: ReadRequest): Promise<R> {
-    // A microtask, not a timer: the reads made in this tick go together, and a
-    // lone read is not delayed.
-    if (this.#reads.push(request) === 1) queueMicrotask(() => this.#flushReads());
-    return request.done.promise;
-  }
-
-  #flushReads(): void {
-    const requests = this.#reads;
-    this.#reads = [];
-    let chunk: ReadRequest[] = [];
-    let count = 0;
-    for (const request of requests) {
-      if (count + request.keys.length > KV_LIMITS.readKeys) {
-        void this.#readChunk(chunk);
-        chunk = [];
-        count = 0;
-      }
-      chunk.push(request);
-      count += request.keys.length;
-    }
-    if (chunk.length > 0) void this.#readChunk(chunk);
-  }
-
-  async #readChunk(chunk: ReadRequest[]): Promise<void> {
-    if (chunk.length === 1) return await this.#readAlone(chunk[0]);
-    let entries: Deno.KvEntryMaybe<unknown>[];
-    try {
-      entries = await this.#kv.getMany(chunk.flatMap((request) => request.keys));
-    } catch {
-      // Each request again on its own, so that each gets its own answer or error.
-      await Promise.all(chunk.map((request) => this.#readAlone(request)));
-      return;
-    }
-    let at = 0;
-    for (const request of chunk) {
-      const n = request.keys.length;
-      request.done.resolve(request.single ? entries[at] : entries.slice(at, at + n));
-      at += n;
-    }
-  }
-
-  async #readAlone(request: ReadRequest): Promise<void> {
-    try {
-      request.done.resolve(
-        request.single ? await this.#kv.get(request.keys[0]) : await this.#kv.getMany(request.keys),
-      );
-    } catch (error) {
-      request.done.reject(error);
-    }
   }
 
   // ---------------------------------------------------------------- commits
@@ -314,6 +223,20 @@ export class BatchingKv implements Deno.Kv {
   }
 
   // ----------------------------------------------------------- pass-through
+
+  get<T = unknown>(
+    key: Deno.KvKey,
+    options?: { consistency?: Deno.KvConsistencyLevel },
+  ): Promise<Deno.KvEntryMaybe<T>> {
+    return this.#kv.get<T>(key, options);
+  }
+
+  getMany<T extends readonly unknown[]>(
+    keys: readonly [...{ [K in keyof T]: Deno.KvKey }],
+    options?: { consistency?: Deno.KvConsistencyLevel },
+  ): Promise<{ [K in keyof T]: Deno.KvEntryMaybe<T[K]> }> {
+    return this.#kv.getMany<T>(keys, options);
+  }
 
   list<T = unknown>(
     selector: Deno.KvListSelector,
