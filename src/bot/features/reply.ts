@@ -19,7 +19,7 @@ import {
   getMessage,
   getTicket,
 } from "../../store/tickets.ts";
-import { getUser } from "../../store/users.ts";
+import { getUser, type UserRecord } from "../../store/users.ts";
 import { keys } from "../../store/keys.ts";
 import { started } from "../../async.ts";
 import type { Prefetch } from "../prefetch.ts";
@@ -30,7 +30,6 @@ import {
   stageClearReplyMode,
 } from "../../store/reply_modes.ts";
 import type { Ticket } from "../../domain/ticket.ts";
-import type { UserRecord } from "../../store/users.ts";
 import { clearPending } from "../../store/pending.ts";
 import { encode } from "../callbacks.ts";
 import { bufferAlbumPart, isCommand, recordOf, storedMessages } from "../delivery.ts";
