@@ -166,6 +166,20 @@ await runLoad(
   counted.kv,
   { conversations: COUNTED, lanes: 1, firstUserId: 900_000_000, firstUpdateId: 1 },
 );
+// The same with 32 chats in flight, where updates share commits and reads (all kinds together).
+const COUNTED_CONCURRENT = quick ? 50 : 200;
+counted.reset();
+const concurrentPass = await runLoad(
+  (update) => countedBot.handleUpdate(update),
+  counted.kv,
+  {
+    conversations: COUNTED_CONCURRENT,
+    lanes: LANES,
+    firstUserId: 910_000_000,
+    firstUpdateId: COUNTED * 6 + 1,
+  },
+);
+const concurrentCounts = { ...counted.counts, updates: concurrentPass.updates };
 counted.kv.close();
 
 for (const bench of [real, floor]) bench.kv.close();
@@ -272,12 +286,27 @@ log(
 log("\nStore round trips and Bot API calls per update (diagnostic pass, untimed)");
 log(table(
   ["update", "get", "getMany", "list", "commit", "API calls"],
-  STEPS.map((name, i) => [
-    name,
-    ...(["get", "getMany", "list", "commit", "api"] as const).map((k) =>
-      (perStep[i][k] / COUNTED).toFixed(1)
-    ),
-  ]),
+  [
+    ...STEPS.map((name, i) => [
+      name,
+      ...(["get", "getMany", "list", "commit", "api"] as const).map((k) =>
+        (perStep[i][k] / COUNTED).toFixed(1)
+      ),
+    ]),
+    [
+      `mean, one at a time`,
+      ...(["get", "getMany", "list", "commit", "api"] as const).map((k) =>
+        (perStep.reduce((sum, row) => sum + row[k], 0) / (COUNTED * STEPS.length)).toFixed(2)
+      ),
+    ],
+    [
+      `mean, ${LANES} chats in flight`,
+      ...(["get", "getMany", "list", "commit"] as const).map((k) =>
+        (concurrentCounts[k] / concurrentCounts.updates).toFixed(2)
+      ),
+      "",
+    ],
+  ],
 ));
 
 log(
@@ -343,5 +372,14 @@ console.log(JSON.stringify({
   seed_change_scale_ratio: round(seed[1].changeMs / seed[0].changeMs, 1),
   idle_rss_mb: round(idle.rss_mb, 1),
   peak_rss_mb: round(peakRss, 1),
+  // Store round trips (reads, list calls and commits) per update, from the diagnostic passes.
+  round_trips_per_update: round(
+    perStep.reduce((sum, row) => sum + row.get + row.getMany + row.list + row.commit, 0) /
+      (COUNTED * STEPS.length),
+  ),
+  round_trips_per_update_in_flight: round(
+    (concurrentCounts.get + concurrentCounts.getMany + concurrentCounts.list +
+      concurrentCounts.commit) / concurrentCounts.updates,
+  ),
   load_average: [round(loadBefore[0]), round(loadAfter[0])],
 }));

@@ -11,6 +11,7 @@ import { noAlerts } from "../src/bot/context.ts";
 import { loadTranslator } from "../src/i18n.ts";
 import { silentLogger } from "../src/log.ts";
 import type { Clock } from "../src/clock.ts";
+import { batchingKv } from "../src/store/batching_kv.ts";
 
 /** The admins of the benchmark bot. */
 export const ADMINS = [1001, 1002] as const;
@@ -43,10 +44,13 @@ export function benchConfig(dataDir: string): Config {
   });
 }
 
-/** Dependencies of a benchmark bot on `kv`. */
+/**
+ * Dependencies of a benchmark bot on `kv`, which is wrapped in the batching
+ * layer as `openStore` wraps the real bot's store.
+ */
 export function benchDeps(kv: Deno.Kv, dataDir: string, clock: Clock): BotDeps {
   return {
-    kv,
+    kv: batchingKv(kv),
     config: benchConfig(dataDir),
     clock,
     log: silentLogger,

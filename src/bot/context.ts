@@ -12,6 +12,7 @@ import type { TranslationArgs, Translator } from "../i18n.ts";
 import type { UserRecord } from "../store/users.ts";
 import type { PendingInput } from "../store/pending.ts";
 import type { ReplyMode } from "../store/reply_modes.ts";
+import type { Prefetched } from "./prefetch.ts";
 
 /** Operational alerts to the alert chat. The default does nothing. */
 export interface Alerts {
@@ -59,6 +60,8 @@ export interface BotFlavor {
   pending?: PendingInput | null;
   /** An admin's reply mode as the update began (private chats; null: none), likewise. */
   replyMode?: ReplyMode | null;
+  /** What the features asked to read ahead for this update (see prefetch.ts). */
+  prefetched: Prefetched;
 }
 
 /** The context every feature receives. */

@@ -137,44 +137,14 @@ export async function journaled(
   }
 }
 
-/** Marks waiting for a commit, and whether one is under way, per store. */
-interface MarkQueue {
-  waiting: { updateId: number; done: PromiseWithResolvers<void> }[];
-  flushing: boolean;
-}
-
-const markQueues = new WeakMap<Deno.Kv, MarkQueue>();
-
 /**
- * Marks an update handled and removes it from the journal; resolves once that
- * is committed. Updates that end while a mark is being committed share the
- * next commit (group commit): with many chats in flight this saves a store
- * round trip per update, and one update at a time still commits at once.
+ * Marks an update handled and removes it from the journal, in one commit.
+ * Updates that end together share that commit through the store's batching
+ * layer (store/batching_kv.ts), with whatever else is waiting.
  */
-export function markHandled(kv: Deno.Kv, updateId: number): Promise<void> {
-  let queue = markQueues.get(kv);
-  if (!queue) markQueues.set(kv, queue = { waiting: [], flushing: false });
-  const done = Promise.withResolvers<void>();
-  queue.waiting.push({ updateId, done });
-  if (!queue.flushing) void flushMarks(kv, queue);
-  return done.promise;
-}
-
-async function flushMarks(kv: Deno.Kv, queue: MarkQueue): Promise<void> {
-  queue.flushing = true;
-  while (queue.waiting.length > 0) {
-    const batch = queue.waiting.splice(0, BATCH);
-    try {
-      const op = kv.atomic();
-      for (const { updateId } of batch) {
-        op.set(keys.updateSeen(updateId), true, { expireIn: SEEN_TTL_MS })
-          .delete(keys.journal(updateId));
-      }
-      await op.commit();
-      for (const { done } of batch) done.resolve();
-    } catch (error) {
-      for (const { done } of batch) done.reject(error);
-    }
-  }
-  queue.flushing = false;
+export async function markHandled(kv: Deno.Kv, updateId: number): Promise<void> {
+  await kv.atomic()
+    .set(keys.updateSeen(updateId), true, { expireIn: SEEN_TTL_MS })
+    .delete(keys.journal(updateId))
+    .commit();
 }

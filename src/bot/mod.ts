@@ -24,16 +24,16 @@ import { adminPanelFeature } from "./features/admin_panel.ts";
 import { startFeature } from "./features/start.ts";
 import { languageFeature } from "./features/language.ts";
 import { feedbackFeature } from "./features/feedback.ts";
-import { ratingFeature } from "./features/rating.ts";
-import { replyFeature } from "./features/reply.ts";
-import { ticketActionsFeature } from "./features/ticket_actions.ts";
+import { ratingFeature, ratingPrefetch } from "./features/rating.ts";
+import { replyFeature, replyPrefetch } from "./features/reply.ts";
+import { ticketActionsFeature, ticketActionsPrefetch } from "./features/ticket_actions.ts";
 import { cardViewFeature } from "./features/card_view.ts";
-import { inboxFeature } from "./features/inbox.ts";
+import { inboxFeature, inboxPrefetch } from "./features/inbox.ts";
 import { statsFeature } from "./features/stats.ts";
 import { blockedFeature } from "./features/blocked.ts";
 import { settingsFeature } from "./features/settings.ts";
 import { helpFeature } from "./features/help.ts";
-import { userMessagesFeature } from "./features/user_messages.ts";
+import { userMessagesFeature, userMessagesPrefetch } from "./features/user_messages.ts";
 import { legacyLookupFeature } from "./features/legacy_lookup.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
 
@@ -80,8 +80,15 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
     }
   });
   bot.use(sequentialize(sequenceKey));
-  // The journal runs inside the context middleware: one read for its check and the profile.
-  bot.use(contextMiddleware(deps));
+  // The journal runs inside the context middleware: one read for its check, the
+  // profile and what the features read first for the update at hand.
+  bot.use(contextMiddleware(deps, [
+    ticketActionsPrefetch,
+    ratingPrefetch,
+    replyPrefetch,
+    userMessagesPrefetch,
+    inboxPrefetch,
+  ]));
 
   bot.use(idFeature);
   bot.use(scopeFeature);

@@ -94,8 +94,16 @@ export interface Sender {
   locale: Locale;
 }
 
-/** A stored answer (`written`: the record as stored, while nothing was added to it). */
-export type Accepted = { ticket: Ticket; seq: number; written?: WrittenMessage };
+/**
+ * A stored answer (`written`: the record as stored, while nothing was added to
+ * it; `user`: the ticket's user when the caller has read it).
+ */
+export type Accepted = {
+  ticket: Ticket;
+  seq: number;
+  written?: WrittenMessage;
+  user?: UserRecord | null;
+};
 /** What {@link deliverReply} achieved. */
 export type ReplyOutcome = "delivered" | "unreachable" | "failed";
 
@@ -117,7 +125,7 @@ export async function deliverReply(
 ): Promise<ReplyOutcome> {
   const { ticket } = stored;
   const t = bindT(deps.i18n, sender.locale);
-  const user = await getUser(deps.kv, ticket.userId);
+  const user = stored.user !== undefined ? stored.user : await getUser(deps.kv, ticket.userId);
   const tUser = bindT(deps.i18n, userLocale(user, deps.config.defaultLocale));
   // The admin may have deleted their message meanwhile: then the answer goes without the quote.
   const replyTo = {

@@ -10,7 +10,7 @@
  * | ["ticket_seq"]                              | Deno.KvU64 (last id)   | same atomic as a new ticket  |
  * | ["ticket", ticketId]                        | TicketRecord           | tickets.ts                   |
  * | ["open_ticket", userId]                     | ticketId               | same atomic as the ticket    |
- * | ["inbox", rank, sortTime, ticketId]         | null                   | same atomic as the ticket    |
+ * | ["inbox", rank, sortTime, ticketId]         | TicketRecord (a copy)  | same atomic as the ticket    |
  * | ["autoclose_due", dueAt, ticketId]          | null                   | same atomic as the ticket    |
  * | ["user_ticket", userId, ticketId]           | null                   | same atomic as a new ticket  |
  * | ["ticket_message", ticketId, seq]           | TicketMessage          | same atomic as the ticket    |
@@ -39,7 +39,10 @@
  *
  * Inbox rank 0 holds tickets where the user waits for support (sortTime = when
  * the user started waiting, oldest first); rank 1 holds the rest (sortTime = last
- * activity). Days in ["stat_day"] and ["first_response"] are UTC dates.
+ * activity). Each inbox entry holds a copy of its ticket, rewritten with every
+ * change of the ticket, so that an inbox page is one range read; entries
+ * written before that hold null (their tickets are read). Days in ["stat_day"]
+ * and ["first_response"] are UTC dates.
  *
  * @module
  */

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { Config } from "../config.ts";
 import { keys } from "./keys.ts";
 import { whileLocked } from "./locked.ts";
+import { batchingKv } from "./batching_kv.ts";
 
 /** The store could not be opened; the message says where and why. */
 export class StoreError extends Error {
@@ -24,6 +25,8 @@ export function storeLocation(config: Pick<Config, "dataDir" | "kvUrl">): string
 /**
  * Opens the store, creating DATA_DIR when needed. Refuses to go on with a
  * store it cannot read or write (never silently starts an empty one elsewhere).
+ * The store comes wrapped in {@link batchingKv}: concurrent updates share
+ * commits and reads, and every repository gets that unchanged.
  */
 export async function openStore(config: Pick<Config, "dataDir" | "kvUrl">): Promise<Deno.Kv> {
   const location = storeLocation(config);
@@ -56,5 +59,5 @@ export async function openStore(config: Pick<Config, "dataDir" | "kvUrl">): Prom
       { cause: error },
     );
   }
-  return kv;
+  return batchingKv(kv);
 }

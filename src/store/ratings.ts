@@ -23,16 +23,25 @@ export type RateResult =
 
 const MAX_ATTEMPTS = 100;
 
-/** Rates a closed ticket of `userId`; a second rating of the same ticket is refused. */
+/** The keys {@link rateTicket} reads: the ticket and its rating. */
+export function ratingReadKeys(ticketId: number): [Deno.KvKey, Deno.KvKey] {
+  return [keys.ticket(ticketId), keys.rating(ticketId)];
+}
+
+/**
+ * Rates a closed ticket of `userId`; a second rating of the same ticket is refused.
+ * `current` are the entries of {@link ratingReadKeys} when the caller has just
+ * read them (a stale one only costs a retry).
+ */
 export async function rateTicket(
   kv: Deno.Kv,
   rating: RatingRecord,
+  current?: [Deno.KvEntryMaybe<Ticket>, Deno.KvEntryMaybe<RatingRecord>],
 ): Promise<RateResult> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const [ticketEntry, ratingEntry] = await kv.getMany<[Ticket, RatingRecord]>([
-      keys.ticket(rating.ticketId),
-      keys.rating(rating.ticketId),
-    ]);
+    const [ticketEntry, ratingEntry] = attempt === 0 && current
+      ? current
+      : await kv.getMany<[Ticket, RatingRecord]>(ratingReadKeys(rating.ticketId));
     const ticket = ticketEntry.value;
     if (!ticket) return { ok: false, reason: "not_found" };
     if (ticket.userId !== rating.userId) return { ok: false, reason: "not_yours" };

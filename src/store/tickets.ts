@@ -110,21 +110,30 @@ export interface OpenTicketRead {
   ticket: Deno.KvEntryMaybe<Ticket> | null;
 }
 
+/** The keys {@link readForUserMessage} reads first: the message's link and the open-ticket index. */
+export function userMessageKeys(
+  userId: number,
+  source: { chatId: number; messageId: number },
+): [Deno.KvKey, Deno.KvKey] {
+  return [keys.copy(source.chatId, source.messageId), keys.openTicket(userId)];
+}
+
 /**
  * What a user's new message meets, in as few round trips as possible: the
  * ticket the message is already stored in (a link, when the update is handled
  * again after a crash) and the user's open ticket. Pass `open` on to
  * {@link addUserMessage}, which then starts from it instead of reading again.
+ * `first` are the entries of {@link userMessageKeys} when the caller has read
+ * them already.
  */
 export async function readForUserMessage(
   kv: Deno.Kv,
   userId: number,
   source: { chatId: number; messageId: number },
+  first?: [Deno.KvEntryMaybe<CopyLink>, Deno.KvEntryMaybe<number>],
 ): Promise<{ link: CopyLink | null; open: OpenTicketRead }> {
-  const [link, index] = await kv.getMany<[CopyLink, number]>([
-    keys.copy(source.chatId, source.messageId),
-    keys.openTicket(userId),
-  ]);
+  const [link, index] = first ??
+    await kv.getMany<[CopyLink, number]>(userMessageKeys(userId, source));
   const ticket = index.value === null ? null : await getTicketEntry(kv, index.value);
   return { link: link.value, open: { index, ticket } };
 }
@@ -228,7 +237,8 @@ export async function addUserMessage(
     }
     // New tickets in this process take turns on the id sequence, so they do
     // not all collide on it; the version checks still guard other processes.
-    const created = await allocationLock(kv, () => createTicket(kv, userId, stored, hooks));
+    const index = read.index;
+    const created = await allocationLock(kv, () => createTicket(kv, userId, stored, hooks, index));
     if (created) return created;
   }
   throw new Error(`Could not store a message of user ${userId}: too much contention`);
@@ -240,16 +250,26 @@ async function readOpenTicket(kv: Deno.Kv, userId: number): Promise<OpenTicketRe
   return { index, ticket };
 }
 
+/**
+ * The last ticket id this process allocated on a store, with the version of
+ * that commit: the next allocation starts from it instead of reading the
+ * sequence. If another process allocated meanwhile, the version check fails
+ * and the sequence is read again.
+ */
+const lastAllocated = new WeakMap<Deno.Kv, Deno.KvEntry<Deno.KvU64>>();
+
 async function createTicket(
   kv: Deno.Kv,
   userId: number,
   stored: NewMessage,
   hooks: UserMessageHooks,
+  index: Deno.KvEntryMaybe<number>,
 ): Promise<UserMessageResult | null> {
-  const [seqEntry, openEntry] = await kv.getMany<[Deno.KvU64, number]>([
-    keys.ticketSeq(),
-    keys.openTicket(userId),
-  ]);
+  const last = lastAllocated.get(kv);
+  // The caller read the open-ticket index; a stale one fails its check below.
+  const [seqEntry, openEntry] = last && index.value === null
+    ? [last, index]
+    : await kv.getMany<[Deno.KvU64, number]>([keys.ticketSeq(), keys.openTicket(userId)]);
   if (openEntry.value !== null) return null;
   const id = Number(seqEntry.value?.value ?? 0n) + 1;
   const ticket = openTicket(id, userId, stored.at);
@@ -264,7 +284,16 @@ async function createTicket(
   stageNewTicket(op, ticket);
   hooks.onCreate?.(op);
   const result = await op.commit();
-  return result.ok ? { ticket, message, created: true, versionstamp: result.versionstamp } : null;
+  if (!result.ok) {
+    lastAllocated.delete(kv);
+    return null;
+  }
+  lastAllocated.set(kv, {
+    key: keys.ticketSeq(),
+    value: new Deno.KvU64(BigInt(id)),
+    versionstamp: result.versionstamp,
+  });
+  return { ticket, message, created: true, versionstamp: result.versionstamp };
 }
 
 const allocationQueues = new WeakMap<Deno.Kv, Promise<unknown>>();
@@ -370,7 +399,8 @@ export function stageTicket(
   if (oldInbox && (oldInbox.rank !== newInbox?.rank || oldInbox.sortTime !== newInbox.sortTime)) {
     op.delete(keys.inbox(oldInbox.rank, oldInbox.sortTime, after.id));
   }
-  if (newInbox) op.set(keys.inbox(newInbox.rank, newInbox.sortTime, after.id), null);
+  // The entry holds a copy of the ticket, so that an inbox page is one range read.
+  if (newInbox) op.set(keys.inbox(newInbox.rank, newInbox.sortTime, after.id), after);
 
   if (old?.autoCloseAt !== undefined && old.autoCloseAt !== after.autoCloseAt) {
     op.delete(keys.autoCloseDue(old.autoCloseAt, after.id));
@@ -449,7 +479,8 @@ export async function updateTicket(
  * (`change`, e.g. afterSupportMessage) and `extra` mutations (e.g. leaving
  * reply mode), in one atomic operation. Returns null when the ticket does not
  * exist or `change` declined (for instance because it is closed); then nothing
- * was written.
+ * was written. `current` is the ticket's entry when the caller has just read it
+ * (a stale one only costs a retry).
  */
 export async function addSupportMessage(
   kv: Deno.Kv,
@@ -457,6 +488,7 @@ export async function addSupportMessage(
   content: NewMessage,
   change: (ticket: Ticket) => Ticket | null,
   extra?: (op: Deno.AtomicOperation) => void,
+  current?: Deno.KvEntryMaybe<Ticket>,
 ): Promise<
   { ticket: Ticket; before: Ticket; message: TicketMessage; versionstamp: string } | null
 > {
@@ -467,7 +499,7 @@ export async function addSupportMessage(
     op.set(keys.ticketMessage(ticketId, message.seq), message);
     linkSource(op, message);
     extra?.(op);
-  });
+  }, current);
   return result && message
     ? { ticket: result.after, before: result.before, message, versionstamp: result.versionstamp }
     : null;
@@ -600,22 +632,35 @@ export async function lastMessages(
   return found.reverse();
 }
 
-/** One inbox page: open tickets, those where the user waits first. */
+/**
+ * One inbox page: open tickets, those where the user waits first. The index
+ * entries carry the tickets (written with them); entries written before they
+ * did hold null, and those tickets are read.
+ */
 export async function inboxPage(
   kv: Deno.Kv,
   options: { offset: number; limit: number },
 ): Promise<{ tickets: Ticket[]; hasMore: boolean }> {
-  const ids: number[] = [];
+  const found: (Ticket | number)[] = [];
   let index = 0;
   for await (
-    const entry of kv.list({ prefix: keys.inboxAll() }, {
+    const entry of kv.list<Ticket | null>({ prefix: keys.inboxAll() }, {
       limit: options.offset + options.limit + 1,
     })
   ) {
-    if (index++ >= options.offset) ids.push(entry.key[3] as number);
+    if (index++ < options.offset) continue;
+    const id = entry.key[3] as number;
+    found.push(entry.value?.id === id ? entry.value : id);
   }
-  const hasMore = ids.length > options.limit;
-  return { tickets: await getTickets(kv, ids.slice(0, options.limit)), hasMore };
+  const hasMore = found.length > options.limit;
+  const page = found.slice(0, options.limit);
+  const unread = page.filter((item): item is number => typeof item === "number");
+  const read = new Map((await getTickets(kv, unread)).map((ticket) => [ticket.id, ticket]));
+  const tickets = page.flatMap((item) => {
+    const ticket = typeof item === "number" ? read.get(item) : item;
+    return ticket ? [ticket] : [];
+  });
+  return { tickets, hasMore };
 }
 
 /** Ids of tickets whose auto-close is due at `now`, oldest first (the due-time index). */

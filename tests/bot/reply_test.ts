@@ -4,6 +4,7 @@ import { photo, privateText, replyTo, user, voice } from "../helpers/updates.ts"
 import { getTicket } from "../../src/store/tickets.ts";
 import { getUser } from "../../src/store/users.ts";
 import { getReplyMode } from "../../src/store/reply_modes.ts";
+import { keys } from "../../src/store/keys.ts";
 import { findButton, press, ticketIds } from "./conversation_support.ts";
 
 const admin = user(ADMIN_A, { first_name: "Agent" });
@@ -109,4 +110,38 @@ Deno.test("reply: the user's answer hands the turn back to support", async () =>
   const ticket = await getTicket(app.kv, 1);
   assert.equal(ticket?.turn, "support");
   assert.equal(ticket?.autoCloseAt, undefined);
+});
+
+Deno.test("reply: an answer in a reply mode stored without the user's id (an older record) reaches the user", async () => {
+  using store = await Deno.openKv(":memory:");
+  await using app = await createTestApp({ kv: store });
+  const gina = user(611);
+  await app.send(privateText(gina, "A question from before the upgrade"));
+  // Written as an older version did, behind this process's back.
+  await store.set(keys.replyMode(ADMIN_A), { ticketId: 1, since: app.clock.now() });
+  await app.send(privateText(admin, "Here is your answer"));
+  assert.match(app.sim.textsTo(gina.id).at(-1)!, /#1[\s\S]*Here is your answer/);
+  assert.equal(await getReplyMode(app.kv, ADMIN_A), null);
+});
+
+Deno.test("reply: when reply mode was changed elsewhere, the answer goes to the ticket the stored mode names", async () => {
+  using store = await Deno.openKv(":memory:");
+  await using app = await createTestApp({ kv: store });
+  const hank = user(612);
+  const iris = user(613);
+  await app.send(privateText(hank, "First question in the queue"));
+  await press(app, admin, "Reply", ADMIN_A);
+  await app.send(privateText(iris, "Second question in the queue"));
+  // Another process (an admin's second device, say) switched the mode to ticket #2.
+  await store.set(keys.replyMode(ADMIN_A), {
+    ticketId: 2,
+    since: app.clock.now(),
+    userId: iris.id,
+  });
+  const hankBefore = app.sim.sentTo(hank.id).length;
+  await app.send(privateText(admin, "This answers the second one"));
+  assert.match(app.sim.textsTo(iris.id).at(-1)!, /#2[\s\S]*This answers the second one/);
+  assert.equal(app.sim.sentTo(hank.id).length, hankBefore);
+  assert.equal((await getTicket(app.kv, 1))?.status, "new");
+  assert.equal((await getTicket(app.kv, 2))?.status, "in_progress");
 });

@@ -13,6 +13,7 @@ import { noAlerts } from "../../src/bot/context.ts";
 import { createBot } from "../../src/bot/mod.ts";
 import { loadTranslator, type Translator } from "../../src/i18n.ts";
 import { silentLogger } from "../../src/log.ts";
+import { batchingKv } from "../../src/store/batching_kv.ts";
 import { TelegramSim } from "./telegram_sim.ts";
 import { TEST_BOT_INFO } from "./bot_api.ts";
 
@@ -76,7 +77,8 @@ export interface TestAppOptions {
 /** Builds a test app. Use with `await using app = await createTestApp()`. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const config = parseConfig({ ...BASE_ENV, ...options.env });
-  const kv = options.kv ?? await Deno.openKv(options.kvPath ?? ":memory:");
+  // As openStore does for the real bot: commits and reads go through the batching layer.
+  const kv = batchingKv(options.kv ?? await Deno.openKv(options.kvPath ?? ":memory:"));
   const sim = options.sim ?? new TelegramSim();
   const clock = options.clock ?? new TestClock();
   sharedI18n ??= loadTranslator();

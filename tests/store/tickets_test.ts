@@ -21,6 +21,8 @@ import {
 } from "../../src/domain/ticket.ts";
 import { readStats } from "../../src/store/stats.ts";
 import { keys } from "../../src/store/keys.ts";
+import { BatchingKv, batchingKv } from "../../src/store/batching_kv.ts";
+import type { Ticket } from "../../src/domain/ticket.ts";
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 24, 9, 0);
@@ -54,7 +56,7 @@ const userMessage = (userId: number, at: number) =>
 
 const kvRef: { kv?: Deno.Kv } = {};
 
-/** Runs a test on `:memory:` and on a temp file. */
+/** Runs a test on `:memory:`, on a temp file, and on a temp file through the batching layer. */
 function storeTest(name: string, fn: (kv: Deno.Kv) => Promise<void>) {
   Deno.test(`${name} (:memory:)`, async () => {
     const kv = await Deno.openKv(":memory:");
@@ -68,6 +70,17 @@ function storeTest(name: string, fn: (kv: Deno.Kv) => Promise<void>) {
   Deno.test(`${name} (file)`, async () => {
     const dir = await Deno.makeTempDir();
     const kv = await Deno.openKv(`${dir}/bot.kv`);
+    kvRef.kv = kv;
+    try {
+      await fn(kv);
+    } finally {
+      kv.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+  Deno.test(`${name} (file, batching)`, async () => {
+    const dir = await Deno.makeTempDir();
+    const kv = batchingKv(await Deno.openKv(`${dir}/bot.kv`));
     kvRef.kv = kv;
     try {
       await fn(kv);
@@ -217,3 +230,53 @@ storeTest("tickets: take keeps the counters consistent", async (kv) => {
   for await (const entry of kv.list({ prefix: keys.inboxAll() })) inbox.push(entry.key);
   assert.strictEqual(inbox.length, 1);
 });
+
+storeTest("tickets: a ticket opened by another process in between gets its own id", async (kv) => {
+  // Another process: a separate view of the same store, with its own memory.
+  const other = new BatchingKv(kv);
+  const hooks = { onExisting: (ticket: Ticket) => ticket };
+  const first = await addUserMessage(kv, 501, text(501, T0), hooks);
+  const second = await addUserMessage(other, 502, text(502, T0 + 1), hooks);
+  // This process last allocated #1; the sequence moved on without it.
+  const third = await addUserMessage(kv, 503, text(503, T0 + 2), hooks);
+  assert.deepStrictEqual([first, second, third].map((r) => r.ticket.id), [1, 2, 3]);
+  assert.strictEqual((await getTicket(kv, 2))?.userId, 502);
+  assert.strictEqual((await getTicket(kv, 3))?.userId, 503);
+  assert.strictEqual((await readStats(kv, T0)).ticketsTotal, 3);
+});
+
+storeTest("tickets: an inbox page shows each ticket as it is now", async (kv) => {
+  const a = await userMessage(21, T0);
+  const b = await userMessage(22, T0 + 1000);
+  await userMessage(21, T0 + 2000);
+  await updateTicket(kv, b.ticket.id, (t) => takeTicket(t, 1001));
+  const page = await inboxPage(kv, { offset: 0, limit: 10 });
+  assert.deepStrictEqual(page.tickets, [
+    await getTicket(kv, a.ticket.id),
+    await getTicket(kv, b.ticket.id),
+  ]);
+  assert.strictEqual(page.tickets[0].messageCount, 2);
+  assert.strictEqual(page.tickets[1].status, "in_progress");
+});
+
+storeTest(
+  "tickets: inbox entries written before they carried their ticket still list it",
+  async (kv) => {
+    const tickets = [];
+    for (let i = 0; i < 5; i++) tickets.push((await userMessage(30 + i, T0 + i * 1000)).ticket);
+    // As an older version wrote them: the entry's value is null.
+    for await (const entry of kv.list({ prefix: keys.inboxAll() })) {
+      if (entry.key[3] === tickets[1].id || entry.key[3] === tickets[3].id) {
+        await kv.set(entry.key, null);
+      }
+    }
+    const first = await inboxPage(kv, { offset: 0, limit: 3 });
+    const second = await inboxPage(kv, { offset: 3, limit: 3 });
+    assert.deepStrictEqual(
+      [...first.tickets, ...second.tickets].map((t) => t.id),
+      tickets.map((t) => t.id),
+    );
+    assert.deepStrictEqual(first.tickets[1], await getTicket(kv, tickets[1].id));
+    assert.deepStrictEqual([first.hasMore, second.hasMore], [true, false]);
+  },
+);

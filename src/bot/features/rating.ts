@@ -7,11 +7,19 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
 import { decode } from "../callbacks.ts";
-import { rateTicket } from "../../store/ratings.ts";
+import { rateTicket, ratingReadKeys, type RatingRecord } from "../../store/ratings.ts";
+import type { Ticket } from "../../domain/ticket.ts";
+import type { Prefetch } from "../prefetch.ts";
 import { getUser } from "../../store/users.ts";
 import { notifyAdmins } from "../../services/notify.ts";
 import { bindT, stars } from "../render/menu.ts";
 import { ticketLinkHtml, userLabelHtml } from "../render/notices.ts";
+
+/** A rating reads the ticket and its rating: with the update's first round trip. */
+export const ratingPrefetch: Prefetch = (ctx) => {
+  const callback = decode(ctx.callbackQuery?.data);
+  return callback?.kind === "rate" ? ratingReadKeys(callback.ticketId) : [];
+};
 
 /** The rating feature. */
 export const ratingFeature = new Composer<BotContext>();
@@ -24,12 +32,19 @@ ratingFeature.callbackQuery(/^r:/, async (ctx) => {
     return;
   }
   const id = String(callback.ticketId);
-  const result = await rateTicket(deps.kv, {
-    ticketId: callback.ticketId,
-    userId: ctx.from.id,
-    stars: callback.stars,
-    at: deps.clock.now(),
-  });
+  const [ticketKey, ratingKey] = ratingReadKeys(callback.ticketId);
+  const ticketEntry = ctx.prefetched.get<Ticket>(ticketKey);
+  const ratingEntry = ctx.prefetched.get<RatingRecord>(ratingKey);
+  const result = await rateTicket(
+    deps.kv,
+    {
+      ticketId: callback.ticketId,
+      userId: ctx.from.id,
+      stars: callback.stars,
+      at: deps.clock.now(),
+    },
+    ticketEntry && ratingEntry ? [ticketEntry, ratingEntry] : undefined,
+  );
   if (!result.ok) {
     const already = result.reason === "already_rated";
     await ctx.answerCallbackQuery({

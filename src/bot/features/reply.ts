@@ -19,7 +19,17 @@ import {
   getMessage,
   getTicket,
 } from "../../store/tickets.ts";
-import { clearReplyMode, getReplyMode, stageClearReplyMode } from "../../store/reply_modes.ts";
+import { getUser, type UserRecord } from "../../store/users.ts";
+import { keys } from "../../store/keys.ts";
+import { started } from "../../async.ts";
+import type { Prefetch } from "../prefetch.ts";
+import {
+  clearReplyMode,
+  getReplyMode,
+  replyModeHint,
+  stageClearReplyMode,
+} from "../../store/reply_modes.ts";
+import type { Ticket } from "../../domain/ticket.ts";
 import { clearPending } from "../../store/pending.ts";
 import { encode } from "../callbacks.ts";
 import { bufferAlbumPart, isCommand, recordOf, storedMessages } from "../delivery.ts";
@@ -27,6 +37,13 @@ import { bindT } from "../render/menu.ts";
 import { type Accepted, deliverReply, type Sender } from "../../services/ticket_delivery.ts";
 
 type Stored = Accepted | { refused: "closed" | "missing"; ticketId: number };
+
+/** The ticket an admin's message answers; `userId`: its user, when reply mode knows it. */
+interface Target {
+  ticketId: number;
+  viaMode: boolean;
+  userId?: number;
+}
 
 /**
  * Stores an admin's message on a ticket; refuses closed and unknown tickets.
@@ -36,11 +53,18 @@ type Stored = Accepted | { refused: "closed" | "missing"; ticketId: number };
 async function storeReply(
   deps: BotDeps,
   sender: Sender,
-  target: { ticketId: number; viaMode: boolean },
+  target: Target,
   messages: Message[],
+  ahead?: { ticket?: Deno.KvEntryMaybe<Ticket>; user?: Deno.KvEntryMaybe<UserRecord> },
 ): Promise<Stored> {
   const now = deps.clock.now();
   const { ticketId } = target;
+  // The delivery needs the user's language: read it with the ticket when we know who it is.
+  const user = ahead?.user
+    ? Promise.resolve(ahead.user.value)
+    : target.userId === undefined
+    ? undefined
+    : started(getUser(deps.kv, target.userId));
   const stored = await addSupportMessage(
     deps.kv,
     ticketId,
@@ -49,9 +73,17 @@ async function storeReply(
       ticket.status === "closed"
         ? null
         : afterSupportMessage(ticket, sender.adminId, now, deps.config.autoCloseAfterHours),
-    target.viaMode ? (op) => stageClearReplyMode(op, sender.adminId) : undefined,
+    target.viaMode ? (op) => stageClearReplyMode(deps.kv, op, sender.adminId) : undefined,
+    ahead?.ticket,
   );
-  if (stored) return { ticket: stored.ticket, seq: stored.message.seq, written: stored };
+  if (stored) {
+    return {
+      ticket: stored.ticket,
+      seq: stored.message.seq,
+      written: stored,
+      user: user && stored.ticket.userId === target.userId ? await user : undefined,
+    };
+  }
   if (target.viaMode) await clearReplyMode(deps.kv, sender.adminId);
   const ticket = await getTicket(deps.kv, ticketId);
   return { refused: ticket ? "closed" : "missing", ticketId };
@@ -99,11 +131,45 @@ async function replyModeOf(ctx: BotContext, adminId: number) {
  * The ticket an admin's message answers: a Telegram reply to a ticket message
  * (`repliedLink`: the link of the message replied to, as read), else reply mode.
  */
-async function targetTicket(ctx: BotContext, adminId: number, repliedLink: CopyLink | null) {
+async function targetTicket(
+  ctx: BotContext,
+  adminId: number,
+  repliedLink: CopyLink | null,
+): Promise<Target | null> {
   if (repliedLink) return { ticketId: repliedLink.ticketId, viaMode: false };
   const mode = await replyModeOf(ctx, adminId);
-  return mode ? { ticketId: mode.ticketId, viaMode: true } : null;
+  return mode ? { ticketId: mode.ticketId, viaMode: true, userId: mode.userId } : null;
 }
+
+/** The reply links of an admin's message and of the message it replies to. */
+function linkKeys(ctx: BotContext): Deno.KvKey[] {
+  const message = ctx.message!;
+  const replied = message.reply_to_message;
+  return [
+    keys.copy(message.chat.id, message.message_id),
+    ...(replied ? [keys.copy(message.chat.id, replied.message_id)] : []),
+  ];
+}
+
+/**
+ * The ticket and user of the reply mode this process last wrote for the admin
+ * (a hint: the mode read with them decides whether they are the ones needed).
+ */
+function modeKeys(ctx: BotContext): Deno.KvKey[] {
+  if (ctx.message?.reply_to_message) return [];
+  const mode = replyModeHint(ctx.deps.kv, ctx.from!.id);
+  if (!mode) return [];
+  return [keys.ticket(mode.ticketId), ...(mode.userId ? [keys.user(mode.userId)] : [])];
+}
+
+/**
+ * An admin's message in the private chat reads its reply links first, then the
+ * ticket it answers: read ahead, the ticket when reply mode is likely to name it.
+ */
+export const replyPrefetch: Prefetch = (ctx) =>
+  ctx.isAdmin && ctx.message && ctx.chat?.type === "private" && !isCommand(ctx.message)
+    ? [...linkKeys(ctx), ...modeKeys(ctx)]
+    : [];
 
 /** The reply feature. */
 export const replyFeature = new Composer<BotContext>();
@@ -136,17 +202,24 @@ admins.on("message", async (ctx, next) => {
   const api = ctx.api;
   // Handled again after a crash, the answer may be stored already (its source is
   // linked); read with the link of the message replied to, in one round trip.
-  const replied = message.reply_to_message;
-  const [own, repliedLink] = await findByCopies(deps.kv, message.chat.id, [
-    message.message_id,
-    ...(replied ? [replied.message_id] : []),
-  ]);
+  const ahead = linkKeys(ctx).map((key) => ctx.prefetched.get<CopyLink>(key));
+  const [own, repliedLink] = ahead.every((entry) => entry !== undefined)
+    ? ahead.map((entry) => entry!.value)
+    : await findByCopies(deps.kv, message.chat.id, [
+      message.message_id,
+      ...(message.reply_to_message ? [message.reply_to_message.message_id] : []),
+    ]);
   if (own && await resumeStoredReply(api, deps, sender, own)) return;
   const target = await targetTicket(ctx, adminId, repliedLink ?? null);
   if (!target) return next();
 
   if (!message.media_group_id) {
-    const stored = await storeReply(deps, sender, target, [message]);
+    const stored = await storeReply(deps, sender, target, [message], {
+      ticket: ctx.prefetched.get<Ticket>(keys.ticket(target.ticketId)),
+      user: target.userId === undefined
+        ? undefined
+        : ctx.prefetched.get<UserRecord>(keys.user(target.userId)),
+    });
     if ("refused" in stored) return await sendRefusal(api, deps, sender, stored);
     await deliverReply(api, deps, sender, stored, [message]);
     return;

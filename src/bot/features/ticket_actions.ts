@@ -14,11 +14,15 @@ import type { Locale } from "../../config.ts";
 import { decode } from "../callbacks.ts";
 import { closeTicket, takeTicket } from "../../domain/ticket.ts";
 import { getTicket, getTicketEntry, recordCopies, updateTicket } from "../../store/tickets.ts";
-import { setBlocked } from "../../store/users.ts";
+import { getUser, setBlocked } from "../../store/users.ts";
+import { keys } from "../../store/keys.ts";
+import type { Ticket } from "../../domain/ticket.ts";
+import type { Prefetch } from "../prefetch.ts";
 import { setReplyMode } from "../../store/reply_modes.ts";
 import { renderCardKeyboard, renderCardText } from "../render/card.ts";
 import { bindT, cancelKeyboard } from "../render/menu.ts";
 import { announceClosed } from "../../services/closing.ts";
+import { started } from "../../async.ts";
 import { loadCardData } from "../../services/card_data.ts";
 
 /**
@@ -75,15 +79,27 @@ async function refreshCard(ctx: BotContext, ticketId: number): Promise<void> {
   }
 }
 
+/** The actions of this feature (not "open" and "history"), parsed from a press. */
+function actionOf(data: string | undefined) {
+  const callback = decode(data);
+  return callback?.kind === "ticket" && callback.action !== "open" &&
+      callback.action !== "history"
+    ? callback
+    : null;
+}
+
+/** An admin's card button reads the ticket: with the update's first round trip. */
+export const ticketActionsPrefetch: Prefetch = (ctx) => {
+  const callback = ctx.isAdmin ? actionOf(ctx.callbackQuery?.data) : null;
+  return callback ? [keys.ticket(callback.ticketId)] : [];
+};
+
 /** The ticket_actions feature. */
 export const ticketActionsFeature = new Composer<BotContext>();
 
 ticketActionsFeature.callbackQuery(/^t:/, async (ctx, next) => {
-  const callback = decode(ctx.callbackQuery.data);
-  if (
-    !callback || callback.kind !== "ticket" || callback.action === "open" ||
-    callback.action === "history"
-  ) return next();
+  const callback = actionOf(ctx.callbackQuery.data);
+  if (!callback) return next();
   if (!ctx.isAdmin) {
     await ctx.answerCallbackQuery({ text: ctx.t("not-allowed"), show_alert: true });
     return;
@@ -93,7 +109,8 @@ ticketActionsFeature.callbackQuery(/^t:/, async (ctx, next) => {
   const id = String(ticketId);
   const adminId = ctx.from.id;
   const now = deps.clock.now();
-  const currentEntry = await getTicketEntry(deps.kv, ticketId);
+  const currentEntry = ctx.prefetched.get<Ticket>(keys.ticket(ticketId)) ??
+    await getTicketEntry(deps.kv, ticketId);
   const current = currentEntry.value;
   if (!current) {
     await ctx.answerCallbackQuery({ text: ctx.t("conv-ticket-missing", { id }) });
@@ -122,7 +139,7 @@ ticketActionsFeature.callbackQuery(/^t:/, async (ctx, next) => {
         await ctx.answerCallbackQuery({ text: ctx.t("conv-stale-closed", { id }) });
         break;
       }
-      await setReplyMode(deps.kv, adminId, { ticketId, since: now });
+      await setReplyMode(deps.kv, adminId, { ticketId, since: now, userId: current.userId });
       await ctx.answerCallbackQuery({ text: ctx.t("conv-reply-toast", { id }) });
       await ctx.reply(ctx.t("conv-reply-prompt", { id }), {
         parse_mode: "HTML",
@@ -131,6 +148,8 @@ ticketActionsFeature.callbackQuery(/^t:/, async (ctx, next) => {
       break;
     }
     case "close": {
+      // The closure notice needs the user's language: read while the ticket is committed.
+      const user = started(getUser(deps.kv, current.userId));
       const result = await updateTicket(
         deps.kv,
         ticketId,
@@ -142,7 +161,10 @@ ticketActionsFeature.callbackQuery(/^t:/, async (ctx, next) => {
         await ctx.answerCallbackQuery({ text: ctx.t("conv-stale-closed", { id }) });
         break;
       }
-      const notice = await announceClosed(ctx.api, deps, result.after, { auto: false });
+      const notice = await announceClosed(ctx.api, deps, result.after, {
+        auto: false,
+        user: result.after.userId === current.userId ? await user : undefined,
+      });
       const key = notice === "sent"
         ? "conv-close-done"
         : notice === "blocked"

@@ -23,7 +23,9 @@ import {
   readForUserMessage,
   recordCopies,
   type UserMessageHooks,
+  userMessageKeys,
 } from "../../store/tickets.ts";
+import type { Prefetch } from "../prefetch.ts";
 import { getUser, markUnreachable } from "../../store/users.ts";
 import { stageClearPending } from "../../store/pending.ts";
 import { adminLocale } from "../../services/notify.ts";
@@ -93,13 +95,32 @@ async function tellUser(api: Api, deps: BotDeps, userId: number, html: string): 
   }
 }
 
+/** Where a user's message comes from, as {@link userMessageKeys} wants it. */
+function sourceOf(message: Message) {
+  return { chatId: message.chat.id, messageId: message.message_id };
+}
+
+/** A user's message (not an album item) reads its link and the open ticket: read ahead. */
+export const userMessagesPrefetch: Prefetch = (ctx) => {
+  const message = ctx.message;
+  return !ctx.isAdmin && message && ctx.chat?.type === "private" && !isCommand(message) &&
+      !message.media_group_id
+    ? userMessageKeys(message.chat.id, sourceOf(message))
+    : [];
+};
+
 async function receiveMessage(ctx: BotContext, message: Message): Promise<void> {
   const { deps } = ctx;
   const userId = message.chat.id;
-  const { link, open } = await readForUserMessage(deps.kv, userId, {
-    chatId: message.chat.id,
-    messageId: message.message_id,
-  });
+  const [linkKey, indexKey] = userMessageKeys(userId, sourceOf(message));
+  const linkEntry = ctx.prefetched.get<CopyLink>(linkKey);
+  const indexEntry = ctx.prefetched.get<number>(indexKey);
+  const { link, open } = await readForUserMessage(
+    deps.kv,
+    userId,
+    sourceOf(message),
+    linkEntry && indexEntry ? [linkEntry, indexEntry] : undefined,
+  );
   if (link) return await resumeStored(ctx, message, link);
   if (!open.ticket?.value) {
     const problem = startProblem([message], deps.config.askMinLength);

@@ -3,7 +3,8 @@
  * stored profile, pending input or reply mode (private chats) and language. It
  * also runs the update inside the journal ({@link journaled}: a repeated update
  * is dropped, every update is marked handled when it ends), so that the sender's
- * records are read in the same round trip as the journal's check.
+ * records, and what the features will read for this update ({@link Prefetch}),
+ * are read in the same round trip as the journal's check.
  *
  * @module
  */
@@ -15,9 +16,17 @@ import { touchUser, type UserRecord } from "../../store/users.ts";
 import type { PendingInput } from "../../store/pending.ts";
 import type { ReplyMode } from "../../store/reply_modes.ts";
 import { journaled } from "../journal.ts";
+import { KV_LIMITS } from "../../store/batching_kv.ts";
+import { NOTHING_PREFETCHED, type Prefetch, Prefetched } from "../prefetch.ts";
 
-/** The context middleware (with the journal around everything after it). */
-export function contextMiddleware(deps: BotDeps): MiddlewareFn<BotContext> {
+/**
+ * The context middleware (with the journal around everything after it).
+ * `prefetch` are the features' read-ahead hooks.
+ */
+export function contextMiddleware(
+  deps: BotDeps,
+  prefetch: readonly Prefetch[] = [],
+): MiddlewareFn<BotContext> {
   const admins = new Set(deps.config.adminIds);
   return (ctx, next) => {
     ctx.deps = deps;
@@ -27,13 +36,24 @@ export function contextMiddleware(deps: BotDeps): MiddlewareFn<BotContext> {
     const sender = from && !from.is_bot && ctx.chat?.type === "private" ? from : undefined;
     // The sender's record, and what their next message means: an admin's reply
     // mode, a user's pending input.
-    const alsoRead = sender
+    const own = sender
       ? [keys.user(sender.id), ctx.isAdmin ? keys.replyMode(sender.id) : keys.pending(sender.id)]
       : [];
-    return journaled(deps, ctx.update.update_id, alsoRead, async ([userEntry, expected]) => {
+    // The journal's check takes one key of a getMany; the features get what is left.
+    const ahead = prefetch.flatMap((keysOf) => keysOf(ctx))
+      .slice(0, KV_LIMITS.readKeys - 1 - own.length);
+    return journaled(deps, ctx.update.update_id, [...own, ...ahead], async (entries) => {
+      ctx.prefetched = ahead.length
+        ? new Prefetched(entries.slice(own.length))
+        : NOTHING_PREFETCHED;
       if (sender) {
-        const entry = userEntry as Deno.KvEntryMaybe<UserRecord>;
-        ctx.profile = await touchUser(deps.kv, sender, deps.clock.now(), entry);
+        const [userEntry, expected] = entries;
+        ctx.profile = await touchUser(
+          deps.kv,
+          sender,
+          deps.clock.now(),
+          userEntry as Deno.KvEntryMaybe<UserRecord>,
+        );
         if (ctx.isAdmin) ctx.replyMode = expected.value as ReplyMode | null;
         else ctx.pending = expected.value as PendingInput | null;
       }

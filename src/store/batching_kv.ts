@@ -1,0 +1,537 @@
+/**
+ * Group commit for a `Deno.Kv`, below the repositories.
+ *
+ * Every commit to a file store ends in an fsync, a fixed cost that is large
+ * next to the work of one small update. With many chats in flight,
+ * {@link batchingKv} shares it: commits (`atomic().commit()`, `set`, `delete`)
+ * go through one committer. When nothing is being committed, an operation is
+ * committed at once, on its own. While a commit is under way, later operations
+ * wait and then go together as one atomic operation. Each caller gets that
+ * commit's result; the versionstamp is the shared one, which is also the
+ * version every key written by the batch now has.
+ *
+ * Reads (`get`, `getMany`, `list`) and everything else go straight to the
+ * store. A read made after a commit resolved therefore sees it. (Coalescing
+ * reads into `getMany` calls was tried and left out: Deno KV's cost of a read
+ * grows with its keys rather than its calls, so it saved no measurable time,
+ * and it made single-update latencies less steady; see bench/README.md.)
+ *
+ * Combining never changes an outcome:
+ *
+ * - A batch is a prefix of the waiting operations, in the order `commit()` was
+ *   called, and it ends before an operation that conflicts with one already in
+ *   it: one that checks, sets or deletes a key another sets, deletes or checks,
+ *   or that changes a key with a different kind of sum/min/max. Two sums (or
+ *   two mins, two maxes) on one key commute and may share a batch, and so may
+ *   two checks of one key. So the batch's checks are exactly the checks each
+ *   operation would have met on its own, right after the ones before it.
+ * - A batch ends before it would exceed a Deno KV limit (100 checks, 1,000
+ *   mutations, 80 KiB of keys, 800 KiB of keys and values, all estimated from
+ *   above). An operation that exceeds one alone, or that uses `enqueue`, is
+ *   committed alone and fails exactly as it did before.
+ * - When a combined commit fails a check (`ok: false`) or throws (a full disk,
+ *   a closed store, a value Deno cannot store), nothing of it was written:
+ *   its operations are committed again one by one, so each caller gets its
+ *   own verdict or its own error.
+ *
+ * A difference from a plain `Deno.Kv`: errors Deno raises while an operation is
+ * built (a malformed key, a value it cannot serialize) come from `commit()`
+ * rather than from the `set()` call; both reject the caller's commit.
+ *
+ * @example
+ * ```ts
+ * const kv = batchingKv(await Deno.openKv("bot.kv"));
+ * // Used exactly like a Deno.Kv; concurrent commits share round trips.
+ * await Promise.all([
+ *   kv.atomic().sum(["stat", "a"], 1n).commit(),
+ *   kv.atomic().set(["user", 1], { name: "Ann" }).commit(),
+ * ]);
+ * ```
+ *
+ * @module
+ */
+
+/** Deno KV's limits per atomic operation, and keys per `getMany` (deno_kv's defaults). */
+export const KV_LIMITS = {
+  checks: 100,
+  mutations: 1_000,
+  totalKeyBytes: 81_920,
+  totalMutationBytes: 819_200,
+  readKeys: 10,
+} as const;
+
+/** A commit's outcome as Deno KV reports it. */
+type CommitOutcome = Deno.KvCommitResult | Deno.KvCommitError;
+
+type EnqueueOptions = Parameters<Deno.AtomicOperation["enqueue"]>[1];
+
+/** One recorded call of an atomic operation, replayed onto a real one at commit. */
+type Step =
+  | { kind: "check"; checks: Deno.AtomicCheck[] }
+  | { kind: "mutate"; mutations: Deno.KvMutation[] }
+  | { kind: "set"; key: Deno.KvKey; value: unknown; options?: { expireIn?: number } }
+  | { kind: "delete"; key: Deno.KvKey }
+  | { kind: "sum" | "min" | "max"; key: Deno.KvKey; value: Deno.KvU64 }
+  | { kind: "enqueue"; value: unknown; options?: EnqueueOptions };
+
+// How an operation touches a key; conflicts are decided on these bits.
+const CHECK = 1;
+const WRITE = 2;
+const SUM = 4;
+const MIN = 8;
+const MAX = 16;
+
+/** Whether two operations touching one key (as `a` and `b`) may share a batch. */
+function compatible(a: number, b: number): boolean {
+  if (a === CHECK && b === CHECK) return true;
+  if (((a | b) & (WRITE | CHECK)) !== 0) return false;
+  // Only sums, mins or maxes: they commute when both are of one kind.
+  return a === b && (a === SUM || a === MIN || a === MAX);
+}
+
+/** What batching needs to know of an operation: its keys, and its size from above. */
+interface Footprint {
+  keys: Map<string, number>;
+  checks: number;
+  mutations: number;
+  keyBytes: number;
+  payloadBytes: number;
+  /** Must be committed on its own (enqueue, a value that cannot be sized). */
+  alone: boolean;
+}
+
+/** A commit waiting for its turn. */
+interface Waiting {
+  steps: Step[];
+  footprint?: Footprint;
+  done: PromiseWithResolvers<CommitOutcome>;
+}
+
+/** A `Deno.Kv` whose concurrent commits share atomic operations; see the module doc. */
+export class BatchingKv implements Deno.Kv {
+  readonly #kv: Deno.Kv;
+  #commits: Waiting[] = [];
+  #committing = false;
+
+  /** Wraps `kv`; prefer {@link batchingKv}, which does not wrap twice. */
+  constructor(kv: Deno.Kv) {
+    this.#kv = kv;
+  }
+
+  // ---------------------------------------------------------------- commits
+
+  atomic(): Deno.AtomicOperation {
+    return new RecordingOperation((steps) => this.#commit(steps));
+  }
+
+  async set(
+    key: Deno.KvKey,
+    value: unknown,
+    options?: { expireIn?: number },
+  ): Promise<Deno.KvCommitResult> {
+    return await this.#commit([{ kind: "set", key, value, options }]) as Deno.KvCommitResult;
+  }
+
+  async delete(key: Deno.KvKey): Promise<void> {
+    await this.#commit([{ kind: "delete", key }]);
+  }
+
+  #commit(steps: Step[]): Promise<CommitOutcome> {
+    const waiting: Waiting = { steps, done: Promise.withResolvers() };
+    this.#commits.push(waiting);
+    if (!this.#committing) {
+      this.#committing = true;
+      queueMicrotask(() => void this.#runCommits());
+    }
+    return waiting.done.promise;
+  }
+
+  async #runCommits(): Promise<void> {
+    try {
+      while (this.#commits.length > 0) {
+        const batch = this.#takeBatch();
+        if (batch.length === 1) await this.#commitAlone(batch[0]);
+        else await this.#commitTogether(batch);
+      }
+    } finally {
+      this.#committing = false;
+    }
+  }
+
+  /** The longest prefix of the waiting commits that can go as one atomic operation. */
+  #takeBatch(): Waiting[] {
+    const queue = this.#commits;
+    if (queue.length === 1) return queue.splice(0, 1);
+    const first = footprintOf(queue[0]);
+    if (first.alone) return queue.splice(0, 1);
+    const keys = new Map(first.keys);
+    let { checks, mutations, keyBytes, payloadBytes } = first;
+    let end = 1;
+    for (; end < queue.length; end++) {
+      const next = footprintOf(queue[end]);
+      if (
+        next.alone ||
+        checks + next.checks > KV_LIMITS.checks ||
+        mutations + next.mutations > KV_LIMITS.mutations ||
+        keyBytes + next.keyBytes > KV_LIMITS.totalKeyBytes ||
+        payloadBytes + next.payloadBytes > KV_LIMITS.totalMutationBytes
+      ) break;
+      let clash = false;
+      for (const [key, use] of next.keys) {
+        const held = keys.get(key);
+        if (held !== undefined && !compatible(held, use)) {
+          clash = true;
+          break;
+        }
+      }
+      if (clash) break;
+      for (const [key, use] of next.keys) keys.set(key, (keys.get(key) ?? 0) | use);
+      checks += next.checks;
+      mutations += next.mutations;
+      keyBytes += next.keyBytes;
+      payloadBytes += next.payloadBytes;
+    }
+    return queue.splice(0, end);
+  }
+
+  async #commitAlone(waiting: Waiting): Promise<void> {
+    try {
+      const op = this.#kv.atomic();
+      replay(op, waiting.steps);
+      waiting.done.resolve(await op.commit());
+    } catch (error) {
+      waiting.done.reject(error);
+    }
+  }
+
+  async #commitTogether(batch: Waiting[]): Promise<void> {
+    let result: CommitOutcome | undefined;
+    try {
+      const op = this.#kv.atomic();
+      for (const waiting of batch) replay(op, waiting.steps);
+      result = await op.commit();
+    } catch {
+      // Nothing was written (Deno KV validates before writing, and a failed
+      // write is rolled back): one by one below, so the error reaches its owner.
+    }
+    if (result?.ok) {
+      for (const waiting of batch) waiting.done.resolve(result);
+      return;
+    }
+    // A check failed, or the batch threw: each operation gets its own verdict.
+    for (const waiting of batch) await this.#commitAlone(waiting);
+  }
+
+  // ----------------------------------------------------------- pass-through
+
+  get<T = unknown>(
+    key: Deno.KvKey,
+    options?: { consistency?: Deno.KvConsistencyLevel },
+  ): Promise<Deno.KvEntryMaybe<T>> {
+    return this.#kv.get<T>(key, options);
+  }
+
+  getMany<T extends readonly unknown[]>(
+    keys: readonly [...{ [K in keyof T]: Deno.KvKey }],
+    options?: { consistency?: Deno.KvConsistencyLevel },
+  ): Promise<{ [K in keyof T]: Deno.KvEntryMaybe<T[K]> }> {
+    return this.#kv.getMany<T>(keys, options);
+  }
+
+  list<T = unknown>(
+    selector: Deno.KvListSelector,
+    options?: Deno.KvListOptions,
+  ): Deno.KvListIterator<T> {
+    return this.#kv.list<T>(selector, options);
+  }
+
+  enqueue(value: unknown, options?: EnqueueOptions): Promise<Deno.KvCommitResult> {
+    return this.#kv.enqueue(value, options);
+  }
+
+  // deno-lint-ignore no-explicit-any
+  listenQueue(handler: (value: any) => Promise<void> | void): Promise<void> {
+    return this.#kv.listenQueue(handler);
+  }
+
+  watch<T extends readonly unknown[]>(
+    keys: readonly [...{ [K in keyof T]: Deno.KvKey }],
+    options?: { raw?: boolean },
+  ): ReadableStream<{ [K in keyof T]: Deno.KvEntryMaybe<T[K]> }> {
+    return this.#kv.watch<T>(keys, options);
+  }
+
+  commitVersionstamp(): symbol {
+    return this.#kv.commitVersionstamp();
+  }
+
+  close(): void {
+    this.#kv.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
+ * Wraps `kv` in a {@link BatchingKv}; a store already wrapped is returned as it is.
+ *
+ * @example
+ * ```ts
+ * const kv = batchingKv(await Deno.openKv(":memory:"));
+ * await kv.set(["greeting"], "hello");
+ * ```
+ */
+export function batchingKv(kv: Deno.Kv): Deno.Kv {
+  return kv instanceof BatchingKv ? kv : new BatchingKv(kv);
+}
+
+/** An atomic operation that records its calls; `commit()` hands them to the committer. */
+class RecordingOperation implements Deno.AtomicOperation {
+  readonly #steps: Step[] = [];
+  readonly #submit: (steps: Step[]) => Promise<CommitOutcome>;
+
+  constructor(submit: (steps: Step[]) => Promise<CommitOutcome>) {
+    this.#submit = submit;
+  }
+
+  check(...checks: Deno.AtomicCheck[]): this {
+    this.#steps.push({ kind: "check", checks });
+    return this;
+  }
+
+  mutate(...mutations: Deno.KvMutation[]): this {
+    this.#steps.push({ kind: "mutate", mutations });
+    return this;
+  }
+
+  sum(key: Deno.KvKey, n: bigint): this {
+    // KvU64 checks the range now, as Deno's own sum() does.
+    this.#steps.push({ kind: "sum", key, value: new Deno.KvU64(n) });
+    return this;
+  }
+
+  min(key: Deno.KvKey, n: bigint): this {
+    this.#steps.push({ kind: "min", key, value: new Deno.KvU64(n) });
+    return this;
+  }
+
+  max(key: Deno.KvKey, n: bigint): this {
+    this.#steps.push({ kind: "max", key, value: new Deno.KvU64(n) });
+    return this;
+  }
+
+  set(key: Deno.KvKey, value: unknown, options?: { expireIn?: number }): this {
+    this.#steps.push({ kind: "set", key, value, options });
+    return this;
+  }
+
+  delete(key: Deno.KvKey): this {
+    this.#steps.push({ kind: "delete", key });
+    return this;
+  }
+
+  enqueue(value: unknown, options?: EnqueueOptions): this {
+    this.#steps.push({ kind: "enqueue", value, options });
+    return this;
+  }
+
+  commit(): Promise<CommitOutcome> {
+    return this.#submit(this.#steps.slice());
+  }
+}
+
+/** Applies recorded steps to a real atomic operation. */
+function replay(op: Deno.AtomicOperation, steps: Step[]): void {
+  for (const step of steps) {
+    switch (step.kind) {
+      case "check":
+        op.check(...step.checks);
+        break;
+      case "mutate":
+        op.mutate(...step.mutations);
+        break;
+      case "set":
+        op.set(step.key, step.value, step.options);
+        break;
+      case "delete":
+        op.delete(step.key);
+        break;
+      case "sum":
+        op.sum(step.key, step.value.value);
+        break;
+      case "min":
+        op.min(step.key, step.value.value);
+        break;
+      case "max":
+        op.max(step.key, step.value.value);
+        break;
+      case "enqueue":
+        op.enqueue(step.value, step.options);
+        break;
+    }
+  }
+}
+
+function footprintOf(waiting: Waiting): Footprint {
+  return waiting.footprint ??= measure(waiting.steps);
+}
+
+const MUTATION_USE: Record<string, number> = {
+  set: WRITE,
+  delete: WRITE,
+  sum: SUM,
+  min: MIN,
+  max: MAX,
+};
+
+/** Keys, counts and sizes of recorded steps (sizes from above: see {@link valueBytes}). */
+function measure(steps: Step[]): Footprint {
+  const footprint: Footprint = {
+    keys: new Map(),
+    checks: 0,
+    mutations: 0,
+    keyBytes: 0,
+    payloadBytes: 0,
+    alone: false,
+  };
+  // Deno counts the keys of checks and mutations, and the keys again with the
+  // values of mutations that carry one; every key counts here, which is more.
+  const touch = (key: Deno.KvKey, use: number) => {
+    const id = keyId(key);
+    footprint.keys.set(id, (footprint.keys.get(id) ?? 0) | use);
+    const bytes = keyBytes(key);
+    footprint.keyBytes += bytes;
+    footprint.payloadBytes += bytes;
+    return bytes;
+  };
+  /** A mutation; `value` is the stored value's size (none for a delete). */
+  const mutation = (key: Deno.KvKey, use: number, value?: number) => {
+    footprint.mutations++;
+    const bytes = touch(key, use);
+    if (value !== undefined) footprint.payloadBytes += bytes + value;
+  };
+  for (const step of steps) {
+    switch (step.kind) {
+      case "check":
+        for (const check of step.checks) {
+          footprint.checks++;
+          touch(check.key, CHECK);
+        }
+        break;
+      case "mutate":
+        for (const m of step.mutations) {
+          const use = MUTATION_USE[m.type];
+          // A kind this module does not know goes alone.
+          if (use === undefined) footprint.alone = true;
+          const value = "value" in m ? valueBytes(m.value, true) : undefined;
+          mutation(m.key, use ?? WRITE, value);
+        }
+        break;
+      case "set":
+        mutation(step.key, WRITE, valueBytes(step.value, true));
+        break;
+      case "delete":
+        mutation(step.key, WRITE);
+        break;
+      case "sum":
+        mutation(step.key, SUM, 8);
+        break;
+      case "min":
+        mutation(step.key, MIN, 8);
+        break;
+      case "max":
+        mutation(step.key, MAX, 8);
+        break;
+      case "enqueue":
+        footprint.alone = true;
+        break;
+    }
+  }
+  if (!Number.isFinite(footprint.payloadBytes)) footprint.alone = true;
+  return footprint;
+}
+
+/**
+ * A string that is equal for equal keys. Unequal keys may rarely share one
+ * (0 and -0, two NaNs), which only ends a batch that could have gone on.
+ */
+export function keyId(key: Deno.KvKey): string {
+  let id = "";
+  for (const part of key) {
+    switch (typeof part) {
+      case "string":
+        id += `s${part.length}:${part}`;
+        break;
+      case "number":
+        id += `n${part === 0 ? 0 : part}|`;
+        break;
+      case "bigint":
+        id += `b${part}|`;
+        break;
+      case "boolean":
+        id += part ? "T" : "F";
+        break;
+      default:
+        id += `u${(part as Uint8Array).join(",")}|`;
+    }
+  }
+  return id;
+}
+
+/** Bytes of a key as Deno KV encodes it, from above. */
+function keyBytes(key: Deno.KvKey): number {
+  let bytes = 0;
+  for (const part of key) {
+    if (typeof part === "string") bytes += 2 + 3 * part.length;
+    else if (typeof part === "number") bytes += 9;
+    else if (typeof part === "bigint") bytes += 4 + part.toString(16).length;
+    else if (typeof part === "boolean") bytes += 1;
+    else bytes += 2 + 2 * (part as Uint8Array).length;
+  }
+  return bytes;
+}
+
+/**
+ * Bytes of a value as Deno KV stores it (raw bytes, a KvU64, or V8's
+ * serialization), from above. Infinity when it cannot tell (a cycle, a type it
+ * does not know): such an operation is committed alone.
+ */
+function valueBytes(value: unknown, top: boolean, depth = 0): number {
+  if (depth > 64) return Infinity;
+  switch (typeof value) {
+    case "string":
+      return 10 + 2 * value.length;
+    case "number":
+      return 10;
+    case "boolean":
+    case "undefined":
+      return 2;
+    case "bigint":
+      return 16 + value.toString(16).length;
+    case "object": {
+      if (value === null) return 2;
+      if (top && value instanceof Uint8Array) return value.byteLength;
+      if (top && value instanceof Deno.KvU64) return 8;
+      const head = top ? 16 : 0;
+      if (ArrayBuffer.isView(value)) return head + 32 + value.byteLength;
+      if (value instanceof Date) return head + 16;
+      if (Array.isArray(value)) {
+        let bytes = head + 20;
+        for (const item of value) bytes += valueBytes(item, false, depth + 1);
+        return bytes;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return Infinity;
+      let bytes = head + 20;
+      for (const name in value) {
+        bytes += 10 + 2 * name.length +
+          valueBytes((value as Record<string, unknown>)[name], false, depth + 1);
+      }
+      return bytes;
+    }
+    default:
+      return Infinity;
+  }
+}

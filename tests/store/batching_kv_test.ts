@@ -1,0 +1,305 @@
+import assert from "node:assert/strict";
+import { batchingKv, keyId, KV_LIMITS } from "../../src/store/batching_kv.ts";
+
+/** What the wrapped store saw: every atomic commit (its checks and mutations). */
+interface Seen {
+  commits: { checks: number; mutations: number }[];
+  /** Commits Deno refused with an error (a limit, a value it cannot store). */
+  refused: number;
+}
+
+/** A real store that records the commits made to it. */
+function recording(kv: Deno.Kv): { kv: Deno.Kv; seen: Seen } {
+  const seen: Seen = { commits: [], refused: 0 };
+  const wrapped = new Proxy(kv, {
+    get(target, name) {
+      const value = Reflect.get(target, name, target);
+      if (typeof value !== "function") return value;
+      if (name !== "atomic") return value.bind(target);
+      return () => {
+        const op = target.atomic();
+        const counts = { checks: 0, mutations: 0 };
+        const proxy: Deno.AtomicOperation = new Proxy(op, {
+          get(opTarget, opName) {
+            const method = Reflect.get(opTarget, opName, opTarget);
+            if (typeof method !== "function") return method;
+            return (...args: unknown[]) => {
+              if (opName === "commit") {
+                seen.commits.push(counts);
+                return (method.apply(opTarget, args) as Promise<unknown>).catch((error) => {
+                  seen.refused++;
+                  throw error;
+                });
+              }
+              if (opName === "check") counts.checks += args.length;
+              else if (opName === "mutate") counts.mutations += args.length;
+              else counts.mutations++;
+              method.apply(opTarget, args);
+              return proxy;
+            };
+          },
+        });
+        return proxy;
+      };
+    },
+  });
+  return { kv: wrapped, seen };
+}
+
+/** Runs a test on `:memory:` and on a temp file, through the batching layer. */
+function batchingTest(name: string, fn: (kv: Deno.Kv, seen: Seen) => Promise<void>) {
+  Deno.test(`batching kv: ${name} (:memory:)`, async () => {
+    const inner = await Deno.openKv(":memory:");
+    const { kv, seen } = recording(inner);
+    try {
+      await fn(batchingKv(kv), seen);
+    } finally {
+      inner.close();
+    }
+  });
+  Deno.test(`batching kv: ${name} (file)`, async () => {
+    const dir = await Deno.makeTempDir();
+    const inner = await Deno.openKv(`${dir}/bot.kv`);
+    const { kv, seen } = recording(inner);
+    try {
+      await fn(batchingKv(kv), seen);
+    } finally {
+      inner.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
+
+batchingTest("concurrent commits share atomic operations and all land", async (kv, seen) => {
+  const results = await Promise.all(
+    Array.from({ length: 50 }, (_, i) => kv.atomic().set(["item", i], i).commit()),
+  );
+  assert.ok(results.every((result) => result.ok));
+  assert.ok(seen.commits.length < 50, `${seen.commits.length} commits for 50 operations`);
+  const entries = await Promise.all(Array.from({ length: 50 }, (_, i) => kv.get(["item", i])));
+  assert.deepStrictEqual(
+    entries.map((entry) => entry.value),
+    Array.from({ length: 50 }, (_, i) => i),
+  );
+  // Every key written by a batch carries the version its callers were told.
+  for (const [i, entry] of entries.entries()) {
+    assert.strictEqual(entry.versionstamp, (results[i] as Deno.KvCommitResult).versionstamp);
+  }
+});
+
+batchingTest("counters summed by concurrent operations add up", async (kv, seen) => {
+  const results = await Promise.all(
+    Array.from(
+      { length: 200 },
+      (_, i) =>
+        kv.atomic().sum(["count"], 1n).sum(["total"], BigInt(i)).set(["done", i], true).commit(),
+    ),
+  );
+  assert.ok(results.every((result) => result.ok));
+  assert.ok(seen.commits.length < 200);
+  assert.strictEqual((await kv.get<Deno.KvU64>(["count"])).value?.value, 200n);
+  assert.strictEqual((await kv.get<Deno.KvU64>(["total"])).value?.value, 19_900n);
+});
+
+batchingTest("of concurrent claims checked on one key, exactly one wins", async (kv) => {
+  const claims = await Promise.all(
+    Array.from(
+      { length: 20 },
+      (_, i) =>
+        kv.atomic().check({ key: ["claim"], versionstamp: null }).set(["claim"], i).sum(
+          ["claims"],
+          1n,
+        ).commit(),
+    ),
+  );
+  const winners = claims.flatMap((result, i) => result.ok ? [i] : []);
+  assert.strictEqual(winners.length, 1);
+  assert.strictEqual((await kv.get(["claim"])).value, winners[0]);
+  assert.strictEqual((await kv.get<Deno.KvU64>(["claims"])).value?.value, 1n);
+});
+
+batchingTest(
+  "version-checked updates of one record from a read all apply, one at a time",
+  async (kv) => {
+    await kv.set(["record"], 0);
+    // Each writer retries with a fresh read, as the repositories do.
+    const increment = async () => {
+      for (;;) {
+        const entry = await kv.get<number>(["record"]);
+        const result = await kv.atomic().check(entry).set(["record"], entry.value! + 1).commit();
+        if (result.ok) return;
+      }
+    };
+    await Promise.all(Array.from({ length: 30 }, increment));
+    assert.strictEqual((await kv.get(["record"])).value, 30);
+  },
+);
+
+batchingTest("a failing check fails only its own operation in a batch", async (kv, seen) => {
+  await kv.set(["stale"], "v1");
+  const old = await kv.get(["stale"]);
+  await kv.set(["stale"], "v2");
+  const before = seen.commits.length;
+  const [failing, ...others] = await Promise.all([
+    kv.atomic().check(old).set(["stale"], "lost").commit(),
+    ...Array.from(
+      { length: 5 },
+      (_, i) => kv.atomic().set(["other", i], i).sum(["n"], 1n).commit(),
+    ),
+  ]);
+  assert.strictEqual(failing.ok, false);
+  assert.ok(others.every((result) => result.ok));
+  assert.strictEqual((await kv.get(["stale"])).value, "v2");
+  assert.strictEqual((await kv.get<Deno.KvU64>(["n"])).value?.value, 5n);
+  // One combined attempt, then each operation on its own.
+  assert.strictEqual(seen.commits.length - before, 1 + 6);
+  assert.strictEqual(seen.commits[before].checks, 1);
+  assert.strictEqual(seen.commits[before].mutations, 1 + 5 * 2);
+});
+
+batchingTest(
+  "operations that touch one key in conflicting ways go in separate batches",
+  async (kv, seen) => {
+    await kv.set(["shared"], new Deno.KvU64(5n));
+    const entry = await kv.get(["shared"]);
+    const before = seen.commits.length;
+    const [checked, summed, set] = await Promise.all([
+      kv.atomic().check(entry).set(["mark"], true).commit(),
+      kv.atomic().sum(["shared"], 1n).commit(),
+      kv.atomic().set(["shared"], new Deno.KvU64(100n)).commit(),
+    ]);
+    // In call order, as if committed one after another: the check met the version read.
+    assert.ok(checked.ok && summed.ok && set.ok);
+    assert.strictEqual(seen.commits.length - before, 3);
+    assert.strictEqual((await kv.get<Deno.KvU64>(["shared"])).value?.value, 100n);
+  },
+);
+
+batchingTest("batches stay within Deno KV's limits on checks and mutations", async (kv, seen) => {
+  const results = await Promise.all([
+    ...Array.from(
+      { length: 150 },
+      (_, i) => kv.atomic().check({ key: ["fresh", i], versionstamp: null }).commit(),
+    ),
+    ...Array.from({ length: 1_500 }, (_, i) => kv.atomic().set(["bulk", i], i).commit()),
+  ]);
+  assert.ok(results.every((result) => result.ok));
+  assert.strictEqual(seen.refused, 0);
+  assert.ok(seen.commits.every((c) => c.checks <= KV_LIMITS.checks));
+  assert.ok(seen.commits.every((c) => c.mutations <= KV_LIMITS.mutations));
+  assert.ok(seen.commits.length >= 3, "1,500 mutations need at least two batches");
+});
+
+batchingTest("batches stay within the limits on key and value sizes", async (kv, seen) => {
+  const longKey = (i: number) => ["long", "k".repeat(1_900), i];
+  const bigValue = new Uint8Array(60_000);
+  const results = await Promise.all([
+    ...Array.from({ length: 60 }, (_, i) => kv.atomic().set(longKey(i), i).commit()),
+    ...Array.from({ length: 30 }, (_, i) => kv.atomic().set(["big", i], bigValue).commit()),
+    ...Array.from(
+      { length: 30 },
+      (_, i) => kv.atomic().set(["text", i], { body: "Ж".repeat(20_000) }).commit(),
+    ),
+  ]);
+  // Together these exceed 80 KiB of keys and 800 KiB of values many times over;
+  // split into batches, every one of them commits, and Deno refuses none.
+  assert.ok(results.every((result) => result.ok));
+  assert.strictEqual(seen.refused, 0);
+  assert.ok(seen.commits.length > 3);
+  assert.strictEqual((await kv.get(longKey(59))).value, 59);
+  assert.strictEqual((await kv.get<Uint8Array>(["big", 29])).value?.length, 60_000);
+});
+
+batchingTest("an operation over a limit fails as it would alone; the others commit", async (kv) => {
+  const tooMany = kv.atomic();
+  for (let i = 0; i <= KV_LIMITS.mutations; i++) tooMany.set(["many", i], i);
+  const tooLarge = kv.atomic().set(["huge"], new Uint8Array(70_000));
+  const [many, large, small] = await Promise.allSettled([
+    tooMany.commit(),
+    tooLarge.commit(),
+    kv.atomic().set(["small"], 1).commit(),
+  ]);
+  assert.strictEqual(many.status, "rejected");
+  assert.match(String(many.reason), /Too many mutations/);
+  assert.strictEqual(large.status, "rejected");
+  assert.match(String(large.reason), /too large/i);
+  assert.deepStrictEqual(small.status === "fulfilled" && small.value.ok, true);
+  assert.strictEqual((await kv.get(["many", 0])).versionstamp, null);
+  assert.strictEqual((await kv.get(["small"])).value, 1);
+});
+
+batchingTest("a value Deno cannot store fails its own operation only", async (kv) => {
+  const outcomes = await Promise.allSettled([
+    kv.atomic().set(["ok", 1], 1).commit(),
+    // Deno cannot store a function: this operation throws when committed.
+    kv.atomic().set(["bad"], { run: () => {} }).commit(),
+    kv.atomic().sum(["counter"], 1n).commit(),
+    kv.atomic().set(["ok", 2], 2).commit(),
+  ]);
+  assert.deepStrictEqual(outcomes.map((outcome) => outcome.status), [
+    "fulfilled",
+    "rejected",
+    "fulfilled",
+    "fulfilled",
+  ]);
+  assert.strictEqual((await kv.get(["bad"])).versionstamp, null);
+  assert.strictEqual((await kv.get(["ok", 2])).value, 2);
+  assert.strictEqual((await kv.get<Deno.KvU64>(["counter"])).value?.value, 1n);
+});
+
+batchingTest("a sum on a key that is not a counter fails its own operation only", async (kv) => {
+  await kv.set(["text"], "not a number");
+  const [bad, good] = await Promise.allSettled([
+    kv.atomic().sum(["text"], 1n).commit(),
+    kv.atomic().sum(["fine"], 1n).commit(),
+  ]);
+  assert.strictEqual(bad.status, "rejected");
+  assert.strictEqual(good.status, "fulfilled");
+  assert.strictEqual((await kv.get<Deno.KvU64>(["fine"])).value?.value, 1n);
+});
+
+batchingTest(
+  "a read after a commit sees it, while other commits keep the committer busy",
+  async (kv) => {
+    let writing = true;
+    const noise = (async () => {
+      for (let i = 0; writing; i++) {
+        await kv.atomic().set(["noise", i % 5], i).sum(["n"], 1n)
+          .commit();
+      }
+    })();
+    for (let value = 1; value <= 30; value++) {
+      await kv.atomic().set(["x"], value).sum(["n"], 1n).commit();
+      assert.strictEqual((await kv.get(["x"])).value, value);
+      const [entry] = await kv.getMany([["x"], ["noise", 1]]);
+      assert.strictEqual(entry.value, value);
+    }
+    writing = false;
+    await noise;
+  },
+);
+
+Deno.test("batching kv: commits waiting when the store closes are rejected, not lost", async () => {
+  const inner = await Deno.openKv(":memory:");
+  const kv = batchingKv(inner);
+  const first = kv.atomic().set(["a"], 1).commit();
+  const waiting = Array.from({ length: 5 }, (_, i) => kv.atomic().set(["b", i], i).commit());
+  kv.close();
+  const outcomes = await Promise.allSettled([first, ...waiting]);
+  assert.ok(outcomes.every((outcome) => outcome.status === "rejected"));
+});
+
+Deno.test("batching kv: a wrapped store is not wrapped again", async () => {
+  using inner = await Deno.openKv(":memory:");
+  const kv = batchingKv(inner);
+  assert.strictEqual(batchingKv(kv), kv);
+});
+
+Deno.test("batching kv: equal keys share an id, different keys do not", () => {
+  assert.strictEqual(keyId(["a", 1, 2n, true]), keyId(["a", 1, 2n, true]));
+  assert.notStrictEqual(keyId(["a", 1]), keyId(["a", "1"]));
+  assert.notStrictEqual(keyId(["a", 1]), keyId(["a", 1n]));
+  assert.notStrictEqual(keyId(["ab", "c"]), keyId(["a", "bc"]));
+  assert.notStrictEqual(keyId([new Uint8Array([1, 2])]), keyId([new Uint8Array([12])]));
+  assert.strictEqual(keyId([0]), keyId([-0]));
+});
