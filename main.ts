@@ -8,7 +8,7 @@
  */
 import "./src/quiet_warnings.ts";
 import { run } from "@grammyjs/runner";
-import { BotError } from "grammy";
+import { BotError, GrammyError } from "grammy";
 import { ConfigError, exportRuntimeVariables, parseConfig, readEnvironment } from "./src/config.ts";
 import { openStore, StoreError } from "./src/store/mod.ts";
 import { createLogger } from "./src/log.ts";
@@ -48,6 +48,11 @@ questions; it answers with a token like 123456789:ABCdef... Put it in .env
 beside the bot (see .env.example) as BOT_TOKEN=<token>, or set BOT_TOKEN in the
 environment.`;
 
+/**
+ * A repeat of the first stop signal within this time is the same Ctrl-C: the
+ * terminal signals the whole process group and `deno task` forwards it too.
+ */
+const REPEAT_SIGNAL_MS = 2_000;
 /** How long shutdown waits for updates in flight before closing the store. */
 const DRAIN_TIMEOUT_MS = 20_000;
 /** Everything after a stop signal, inside Docker's default 30 s grace period (compose: 30 s). */
@@ -113,16 +118,19 @@ async function main(args: string[]): Promise<number> {
 
   // Signals are heard from here on, so a stop during start-up is not a crash.
   let stopReason: string | undefined;
+  let stopAt = 0;
   const stopSignal = new AbortController();
   const { promise: stopped, resolve: stop } = Promise.withResolvers<string>();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => {
+      if (stopReason === signal && Date.now() - stopAt < REPEAT_SIGNAL_MS) return;
       if (stopReason !== undefined) {
         // A second signal: the operator does not want to wait for the drain.
         console.error(`${signal} again: stopping now, without waiting for updates in flight.`);
         Deno.exit(1);
       }
       stopReason = signal;
+      stopAt = Date.now();
       stopSignal.abort();
       stop(signal);
     });
@@ -144,6 +152,13 @@ async function main(args: string[]): Promise<number> {
       console.error(
         `${error.message} (Bot API at ${config.telegramApiRoot}). ` +
           "Check BOT_TOKEN: @BotFather shows it with /mybots → API Token.",
+      );
+      return 1;
+    }
+    if (error instanceof GrammyError) {
+      console.error(
+        `Telegram answered getMe with error ${error.error_code}: ${error.description} ` +
+          `(Bot API at ${config.telegramApiRoot}). Check BOT_TOKEN and TELEGRAM_API_ROOT.`,
       );
       return 1;
     }
@@ -224,5 +239,13 @@ async function waitForInFlight(deps: BotDeps, timeoutMs: number): Promise<void> 
 }
 
 if (import.meta.main) {
-  Deno.exit(await main(Deno.args));
+  let code: number;
+  try {
+    code = await main(Deno.args);
+  } catch (error) {
+    // Whatever start-up did not foresee still gets one line, not a stack trace.
+    console.error(`Support Desk Bot stopped: ${error instanceof Error ? error.message : error}`);
+    code = 1;
+  }
+  Deno.exit(code);
 }

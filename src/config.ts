@@ -21,9 +21,10 @@ export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = typeof LOG_LEVELS[number];
 
 /**
- * Every variable the bot reads, in the order of the README's table. Only these
- * are read from the environment, so the binary needs no wider env permission
- * than this list (`deno.json`'s tasks pass it to `--allow-env`).
+ * Every variable the bot reads, in the order of the README's table. Our code
+ * reads only these (see {@link readEnvironment}); `--allow-env` still cannot
+ * name them, because grammY's Node build (loaded by the runner) reads the
+ * whole environment through its `debug` dependency.
  */
 export const VARIABLES = [
   "BOT_TOKEN",
@@ -322,7 +323,10 @@ export function readEnvironment(
   try {
     Object.assign(merged, parseEnv(Deno.readTextFileSync(envFile)));
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!(error instanceof Deno.errors.NotFound)) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ConfigError(envFile, reason, "a readable file of NAME=value lines");
+    }
   }
   // An empty variable counts as unset, so it must not hide the value from .env
   // (compose's `${ADMIN_ID}` with the host variable unset gives an empty one).

@@ -191,6 +191,21 @@ Deno.test("config: a missing .env is fine", () => {
   assert.strictEqual(env.PATH, Deno.env.get("PATH"));
 });
 
+Deno.test("config: a .env that cannot be read is a configuration error naming it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/.env`);
+    assert.throws(
+      () => readEnvironment(`${dir}/.env`, ["PATH"]),
+      (error: unknown) =>
+        error instanceof ConfigError && error.variable === `${dir}/.env` &&
+        /expected a readable file of NAME=value lines/.test(error.message),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("config: an empty variable in the environment does not hide the value in .env", async () => {
   const dir = await Deno.makeTempDir();
   const file = `${dir}/.env`;

@@ -37,17 +37,69 @@ export interface TaskProcess {
   finished: Promise<{ code: number; output: string }>;
 }
 
-/** Spawns `deno task <args>` from the project root with exactly `env` (plus PATH/HOME/DENO_DIR). */
-export function startTask(env: Record<string, string>, args: string[]): TaskProcess {
-  return { ...spawnDeno(["task", "-q", ...args], env, ROOT), dataDir: env.DATA_DIR };
+/**
+ * A developer's own `.env` in the project root: `deno task` runs there and the
+ * bot would read it, so its values would fill what a test leaves unset.
+ */
+const ROOT_HAS_ENV_FILE = (() => {
+  try {
+    Deno.statSync(`${ROOT}.env`);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * `deno task <args>` from the project root, as a self-hoster runs it. Beside a
+ * developer's `.env` it is the same task's command instead, run from the data
+ * folder, where no `.env` is.
+ */
+function taskCommand(env: Record<string, string>, args: string[]): [string[], string] {
+  if (!ROOT_HAS_ENV_FILE) return [["task", "-q", ...args], ROOT];
+  const [task, ...rest] = args;
+  const denoJson = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`));
+  const [, subcommand, ...options] = (denoJson.tasks[task] as string).split(/\s+/)
+    .map((part) => part === "main.ts" ? `${ROOT}main.ts` : part);
+  return [
+    [subcommand, "--config", `${ROOT}deno.json`, ...options, ...rest],
+    env.DATA_DIR ?? Deno.makeTempDirSync({ prefix: "desk_e2e_cwd_" }),
+  ];
 }
 
-/** Runs `deno task <args>` to completion. */
+/** Spawns `deno task <args>` from the project root with exactly `env` (plus PATH/HOME/DENO_DIR). */
+export function startTask(env: Record<string, string>, args: string[]): TaskProcess {
+  const [command, cwd] = taskCommand(env, args);
+  return { ...spawnDeno(command, env, cwd), dataDir: env.DATA_DIR };
+}
+
+/** How long a task that should end by itself may run before the test fails instead of hanging. */
+const TASK_TIMEOUT_MS = 120_000;
+
+/** Runs `deno task <args>` to completion; a task still running after two minutes is killed. */
 export async function runTask(
   env: Record<string, string>,
   args: string[],
 ): Promise<{ code: number; output: string }> {
-  return await startTask(env, args).finished;
+  const task = startTask(env, args);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      task.child.kill("SIGKILL");
+    } catch { /* it ended meanwhile */ }
+  }, TASK_TIMEOUT_MS);
+  try {
+    const result = await task.finished;
+    if (timedOut) {
+      throw new Error(
+        `deno task ${args.join(" ")} did not end within 2 minutes:\n${result.output}`,
+      );
+    }
+    return result;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A running bot against a fake Bot API. */

@@ -163,3 +163,74 @@ Deno.test("process: without a network the bot says so, keeps trying, and stops c
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+
+Deno.test("process: one Ctrl-C seen twice (deno task forwards it) still drains and exits 0", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const sim = new TelegramSim();
+  // The shutdown alert is slow to be answered, so the drain is still running at the repeat.
+  const api = await startFakeApi(sim, {
+    token: TOKEN,
+    delay: (method, payload) =>
+      method === "sendMessage" && Number(payload.chat_id) === -100777 ? 1_500 : 0,
+  });
+  const bot = startBot(
+    botEnv(api.url, dataDir, TOKEN, { ALERT_CHAT_ID: "-100777", SHUTDOWN_ALERT: "true" }),
+  );
+  try {
+    const user = make.user(4343, { first_name: "Ivy", language_code: "en" });
+    api.pushUpdate(make.command(user, "start"));
+    await api.waitForCall("sendMessage", (payload) => Number(payload.chat_id) === 4343, 30_000);
+    // The terminal signals the process group, and `deno task` forwards the same signal.
+    bot.child.kill("SIGINT");
+    // Apart enough that the process sees two signals (close ones may merge into one).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    bot.child.kill("SIGINT");
+    const { code, output } = await bot.finished;
+    assert.strictEqual(code, 0, output);
+    assert.doesNotMatch(output, /SIGINT again/);
+    assert.match(output, /Stopped/);
+    // The drain went to its end: the shutdown alert was sent.
+    assert.ok(
+      api.received().some((c) =>
+        c.method === "sendMessage" && Number(c.payload.chat_id) === -100777
+      ),
+    );
+  } finally {
+    await killBot(bot);
+    await api.close();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("process: an unexpected Bot API answer at start-up is one line and exit 1", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () =>
+    new Response(
+      JSON.stringify({ ok: false, error_code: 400, description: "Bad Request: no such method" }),
+      { status: 400, headers: { "content-type": "application/json" } },
+    ));
+  try {
+    const { code, output } = await runBot(
+      botEnv(`http://127.0.0.1:${server.addr.port}`, dataDir, TOKEN),
+    );
+    assert.strictEqual(code, 1, output);
+    assert.match(output, /Telegram answered getMe with error 400: Bad Request: no such method/);
+    assert.doesNotMatch(output, /\n\s+at /, "no stack trace");
+  } finally {
+    await server.shutdown();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("process: a .env that is a folder stops the start with one line naming it", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dataDir}/.env`);
+    const { code, output } = await runBot({ DATA_DIR: dataDir });
+    assert.strictEqual(code, 2, output);
+    assert.match(output, /Configuration error: Cannot parse '\.env'/);
+    assert.doesNotMatch(output, /\n\s+at /, "no stack trace");
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});

@@ -55,6 +55,8 @@ export interface FakeApi extends AsyncDisposable {
 export interface FakeApiOptions {
   /** Accept only this bot token (others get 401 Unauthorized). */
   token?: string;
+  /** Milliseconds to hold a call before answering it (a slow Telegram); 0 or undefined: none. */
+  delay?: (method: string, payload: Params) => number | undefined;
 }
 
 interface Waiter {
@@ -174,6 +176,8 @@ export async function startFakeApi(sim: TelegramSim, opts: FakeApiOptions = {}):
       throw e;
     }
     if (method.toLowerCase() === "getupdates") return await getUpdates(payload);
+    const delay = opts.delay?.(method, payload);
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     const response = await sim.call(method, payload);
     const drops = /^(deletewebhook|setwebhook)$/i.test(method) &&
       payload.drop_pending_updates === true;

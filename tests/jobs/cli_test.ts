@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createTestApp } from "../helpers/app.ts";
 import { runCli } from "../../src/cli.ts";
 import { getLastBackup } from "../../src/store/meta.ts";
@@ -80,11 +81,13 @@ Deno.test("cli: `main.ts backup` and `main.ts restore <file>` work as sub-proces
     DATA_DIR: join(dir.path, "one"),
     NO_COLOR: "1",
   };
-  const root = new URL("../../", import.meta.url);
+  const main = fileURLToPath(new URL("../../main.ts", import.meta.url));
+  const config = fileURLToPath(new URL("../../deno.json", import.meta.url));
   const run = async (args: string[], extra: Record<string, string> = {}) => {
     const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", ...startPermissions(denoJson), "main.ts", ...args],
-      cwd: root,
+      args: ["run", ...startPermissions(denoJson), "--config", config, main, ...args],
+      // Not the project root, where a developer's .env would be read.
+      cwd: dir.path,
       env: { ...env, ...extra },
       stdout: "piped",
       stderr: "piped",
