@@ -95,10 +95,10 @@ async function main(args: string[]): Promise<number> {
 
   let kv: Deno.Kv;
   try {
-    kv = await openStore(config);
+    kv = await openStore(config, { existingOnly: command === "healthcheck" });
   } catch (error) {
     if (error instanceof StoreError) {
-      console.error(`Store error: ${error.message}`);
+      console.error(`${command === "healthcheck" ? "unhealthy" : "Store error"}: ${error.message}`);
       return 1;
     }
     throw error;

@@ -59,7 +59,12 @@ export function compileArgs(
 
 if (import.meta.main) {
   const print = Deno.args.includes("--print");
-  const target = Deno.args.find((arg) => arg !== "--print");
+  const targets = Deno.args.filter((arg) => arg !== "--print");
+  if (targets.length > 1) {
+    console.error(`One target at a time, got ${targets.join(", ")}. Run the task once per target.`);
+    Deno.exit(2);
+  }
+  const target = targets[0];
   const denoJson = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
   let args: string[];
   try {

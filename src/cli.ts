@@ -20,7 +20,7 @@ import { setLastBackup } from "./store/meta.ts";
 import { createBackup, formatBytes } from "./jobs/backup.ts";
 import { restoreBackup, RestoreError } from "./jobs/restore.ts";
 import { whileLocked } from "./store/locked.ts";
-import { botIsRunning, checkHealth } from "./bot/heartbeat.ts";
+import { botIsRunning, checkHealth, runningRefusal } from "./bot/heartbeat.ts";
 import { importLegacyCommand } from "./legacy/mod.ts";
 
 type CliDeps = Omit<BotDeps, "alerts">;
@@ -109,9 +109,7 @@ async function restoreCommand(args: string[], deps: CliDeps, output: CliOutput):
   }
   const path = rest[0];
   if (await botIsRunning(deps.kv, deps.clock.now())) {
-    output.err(
-      "The bot is running on this store (its heartbeat is fresh). Stop it first, then restore.",
-    );
+    output.err(runningRefusal("restore"));
     return 1;
   }
   try {

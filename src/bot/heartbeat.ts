@@ -62,7 +62,7 @@ export async function checkHealth(kv: Deno.Kv, now: number): Promise<Health> {
   if (heartbeat === null) {
     return {
       healthy: false,
-      summary: "unhealthy: no heartbeat; the bot has not run on this store",
+      summary: "unhealthy: no heartbeat; the bot has not reached Telegram on this store yet",
     };
   }
   const age = Math.max(0, Math.round((now - heartbeat.at) / 1000));
@@ -80,6 +80,14 @@ export async function checkHealth(kv: Deno.Kv, now: number): Promise<Health> {
     healthy: true,
     summary: `healthy: version ${heartbeat.version}, last answer from Telegram ${age} s ago`,
   };
+}
+
+/** What restore and import-legacy say when {@link botIsRunning}: `then` is what to do after stopping it. */
+export function runningRefusal(then: string): string {
+  return `The bot is running on this store (its heartbeat is fresh). Stop it first, then ${then}. ` +
+    `A bot that was killed counts as running until its heartbeat is ${
+      HEARTBEAT_STALE_MS / 1000
+    } s old.`;
 }
 
 /**

@@ -28,8 +28,12 @@ export function storeLocation(config: Pick<Config, "dataDir" | "kvUrl">): string
  * The store comes wrapped in {@link batchingKv}: concurrent updates share
  * commits and reads, and every repository gets that unchanged.
  */
-export async function openStore(config: Pick<Config, "dataDir" | "kvUrl">): Promise<Deno.Kv> {
+export async function openStore(
+  config: Pick<Config, "dataDir" | "kvUrl">,
+  options: { existingOnly?: boolean } = {},
+): Promise<Deno.Kv> {
   const location = storeLocation(config);
+  if (options.existingOnly) return batchingKv(await openExisting(location, !config.kvUrl));
   if (!config.kvUrl) {
     try {
       await Deno.mkdir(config.dataDir, { recursive: true });
@@ -60,4 +64,29 @@ export async function openStore(config: Pick<Config, "dataDir" | "kvUrl">): Prom
     );
   }
   return batchingKv(kv);
+}
+
+/**
+ * Opens a store that must already be there, writing nothing (the health check
+ * runs every 30 s and must not create a store or touch the bot's).
+ */
+async function openExisting(location: string, local: boolean): Promise<Deno.Kv> {
+  if (local) {
+    try {
+      await Deno.stat(location);
+    } catch (error) {
+      throw new StoreError(
+        `No store at '${location}': the bot has not run with this DATA_DIR`,
+        { cause: error },
+      );
+    }
+  }
+  try {
+    return await Deno.openKv(location);
+  } catch (error) {
+    throw new StoreError(
+      `Cannot open the store at '${location}': ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
 }

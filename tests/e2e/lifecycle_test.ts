@@ -234,3 +234,20 @@ Deno.test("process: a .env that is a folder stops the start with one line naming
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+
+Deno.test("process: healthcheck without a store says so and creates nothing", async () => {
+  const parent = await Deno.makeTempDir();
+  const dataDir = `${parent}/never_started`;
+  try {
+    const { code, output } = await runBot(
+      { BOT_TOKEN: TOKEN, ADMIN_ID: "1001", DATA_DIR: dataDir },
+      ["healthcheck"],
+      parent,
+    );
+    assert.strictEqual(code, 1, output);
+    assert.match(output, /^unhealthy: No store at '.*never_started\/bot\.kv'/m);
+    await assert.rejects(Deno.stat(dataDir), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(parent, { recursive: true });
+  }
+});

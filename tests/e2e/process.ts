@@ -52,21 +52,22 @@ export function spawnDeno(args: string[], env: Record<string, string>, cwd: stri
   return { child, output: () => text, finished };
 }
 
-/** Starts `main.ts` with exactly `env` and `args`, in DATA_DIR when given. */
-export function startBot(env: Record<string, string>, args: string[] = []): BotProcess {
-  return spawnDeno(
-    ["run", ...PERMISSIONS, "--config", CONFIG, MAIN, ...args],
-    env,
-    env.DATA_DIR ?? Deno.cwd(),
-  );
+/** Starts `main.ts` with exactly `env` and `args`, in `cwd` (default: DATA_DIR when given). */
+export function startBot(
+  env: Record<string, string>,
+  args: string[] = [],
+  cwd = env.DATA_DIR ?? Deno.cwd(),
+): BotProcess {
+  return spawnDeno(["run", ...PERMISSIONS, "--config", CONFIG, MAIN, ...args], env, cwd);
 }
 
 /** Runs `main.ts` to completion. */
 export async function runBot(
   env: Record<string, string>,
   args: string[] = [],
+  cwd?: string,
 ): Promise<{ code: number; output: string }> {
-  return await startBot(env, args).finished;
+  return await startBot(env, args, cwd).finished;
 }
 
 /** Kills a bot that may still run (SIGKILL) and waits for it: the cleanup of every test. */

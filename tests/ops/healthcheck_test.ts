@@ -53,7 +53,7 @@ Deno.test("healthcheck: fresh → 0, stale, stopped or missing → 1, each with 
   };
   assert.deepEqual(await check(), {
     code: 1,
-    line: "unhealthy: no heartbeat; the bot has not run on this store",
+    line: "unhealthy: no heartbeat; the bot has not reached Telegram on this store yet",
   });
 
   await beat(app.deps, "running");
