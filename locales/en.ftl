@@ -301,3 +301,10 @@ help-commands = <b>⌨️ Commands</b>
 ## Hardening: unsupported messages, delivery failures
 
 hardening-not-supported = 🙏 Sorry, this kind of message is not supported. Please send text, a photo, a video, a file, a voice or audio message, a sticker, a contact or a location.
+
+## Sizes (backups, Debug)
+
+size-b = { $value } B
+size-kb = { NUMBER($value, maximumFractionDigits: 1) } KB
+size-mb = { NUMBER($value, maximumFractionDigits: 1) } MB
+size-gb = { NUMBER($value, maximumFractionDigits: 1) } GB

@@ -297,3 +297,10 @@ help-commands = <b>⌨️ Команды</b>
 ## Hardening: unsupported messages, delivery failures
 
 hardening-not-supported = 🙏 Извините, такой тип сообщений не поддерживается. Отправьте текст, фото, видео, файл, голосовое или аудио, стикер, контакт или геопозицию.
+
+## Размеры (резервные копии, Debug)
+
+size-b = { $value } Б
+size-kb = { NUMBER($value, maximumFractionDigits: 1) } КБ
+size-mb = { NUMBER($value, maximumFractionDigits: 1) } МБ
+size-gb = { NUMBER($value, maximumFractionDigits: 1) } ГБ

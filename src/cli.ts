@@ -17,7 +17,8 @@
  */
 import type { BotDeps } from "./bot/context.ts";
 import { setLastBackup } from "./store/meta.ts";
-import { createBackup, formatBytes } from "./jobs/backup.ts";
+import { createBackup } from "./jobs/backup.ts";
+import { formatBytes } from "./bytes.ts";
 import { restoreBackup, RestoreError } from "./jobs/restore.ts";
 import { whileLocked } from "./store/locked.ts";
 import { botIsRunning, checkHealth, runningRefusal } from "./bot/heartbeat.ts";
@@ -82,7 +83,11 @@ async function backupCommand(args: string[], deps: CliDeps, output: CliOutput): 
     await whileLocked(() =>
       setLastBackup(deps.kv, { at, ok: true, path: written.path, bytes: written.bytes })
     );
-    output.err(`Backup of ${written.entries} entries, ${formatBytes(written.bytes)}.`);
+    output.err(
+      `Backup of ${written.entries} entries, ${
+        formatBytes(written.bytes, (key, args) => deps.i18n.t("en", key, args))
+      }.`,
+    );
     output.out(written.path);
     return 0;
   } catch (error) {

@@ -13,6 +13,8 @@ import { redactedConfig } from "../config.ts";
 import type { BotDeps } from "../bot/context.ts";
 import { APP_VERSION } from "../version.ts";
 import { escapeHtml } from "../html.ts";
+import { formatBytes } from "../bytes.ts";
+import type { TranslationArgs } from "../i18n.ts";
 import { allEntries } from "../store/snapshot.ts";
 import { setLastBackup } from "../store/meta.ts";
 import { adminLocale } from "../services/notify.ts";
@@ -47,8 +49,8 @@ export function describeNotSent(
 ): string {
   return notSent.reason === "too_large"
     ? t("backup-reason-too-large", {
-      size: formatBytes(notSent.bytes),
-      limit: formatBytes(notSent.limit),
+      size: formatBytes(notSent.bytes, t),
+      limit: formatBytes(notSent.limit, t),
     })
     : t("backup-reason-refused", { error: escapeHtml((notSent.error ?? "—").slice(0, 200)) });
 }
@@ -190,11 +192,6 @@ async function projectFiles(deps: BackupDeps): Promise<ExtraFile[]> {
 }
 
 /** A size like `512 B`, `12.3 KB` or `4.5 MB`. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 /**
  * Makes a backup now (the daily schedule, the Settings button), then, with
@@ -238,12 +235,14 @@ export async function backupNow(deps: BotDeps, api?: Api): Promise<BackupResult>
     if (written.bytes > limit) {
       result.sentToTelegram = false;
       result.notSent = { reason: "too_large", bytes: written.bytes, limit };
-      await tellRecipients(api, deps, (locale) =>
-        deps.i18n.t(locale, "jobs-backup-not-sent-size", {
+      await tellRecipients(api, deps, (locale) => {
+        const t = (key: string, args?: TranslationArgs) => deps.i18n.t(locale, key, args);
+        return t("jobs-backup-not-sent-size", {
           name: escapeHtml(written.name),
-          size: formatBytes(written.bytes),
-          limit: formatBytes(limit),
-        }));
+          size: formatBytes(written.bytes, t),
+          limit: formatBytes(limit, t),
+        });
+      });
       alertChatGotIt = deps.config.alertChatId !== undefined;
     } else {
       const sent = await sendArchive(api, deps, written);
@@ -263,9 +262,10 @@ export async function backupNow(deps: BotDeps, api?: Api): Promise<BackupResult>
   await record(deps, { at, ok: true, path: written.path, bytes: written.bytes });
   if (!alertChatGotIt) {
     const locale = deps.config.defaultLocale;
-    let text = deps.i18n.t(locale, "jobs-backup-ok", {
+    const t = (key: string, args?: TranslationArgs) => deps.i18n.t(locale, key, args);
+    let text = t("jobs-backup-ok", {
       name: escapeHtml(written.name),
-      size: formatBytes(written.bytes),
+      size: formatBytes(written.bytes, t),
       entries: written.entries,
     });
     if (result.notSent) {
@@ -329,7 +329,7 @@ async function sendArchive(
       await api.sendDocument(to.chatId, new InputFile(written.data, written.name), {
         caption: deps.i18n.t(to.locale, "jobs-backup-caption", {
           name: escapeHtml(written.name),
-          size: formatBytes(written.bytes),
+          size: formatBytes(written.bytes, (key, args) => deps.i18n.t(to.locale, key, args)),
           entries: written.entries,
         }),
         parse_mode: "HTML",

@@ -14,7 +14,8 @@ import { readCounters } from "../../store/stats.ts";
 import { storeLocation } from "../../store/mod.ts";
 import { backupNow, describeNotSent } from "../../jobs/backup.ts";
 import { renderInfo, renderSettings } from "../render/settings.ts";
-import { formatBytes, GRAMMY_VERSION, renderDebug } from "../render/debug.ts";
+import { GRAMMY_VERSION, renderDebug } from "../render/debug.ts";
+import { formatBytes } from "../../bytes.ts";
 import { adminButton, showScreen } from "../render/screen.ts";
 
 /** The settings feature. */
@@ -130,7 +131,7 @@ export async function runBackup(ctx: BotContext): Promise<void> {
       ? [
         ctx.t("backup-done", {
           path: escapeHtml(result.path ?? "?"),
-          size: formatBytes(result.bytes ?? 0, ctx.locale),
+          size: formatBytes(result.bytes ?? 0, ctx.t),
         }),
       ]
       : [ctx.t("backup-failed", { error: escapeHtml((result.error ?? "?").slice(0, 300)) })];

@@ -10,6 +10,7 @@ import type { Translator } from "../../i18n.ts";
 import type { AutoCloseMeta, BackupMeta } from "../../store/meta.ts";
 import { encode } from "../callbacks.ts";
 import { escapeHtml } from "../../html.ts";
+import { formatBytes } from "../../bytes.ts";
 import { formatDateTime, formatDuration } from "../../time.ts";
 import { backKeyboard } from "./panel.ts";
 import type { Screen } from "./screen.ts";
@@ -44,21 +45,6 @@ export interface DebugData {
   versions: { app: string; deno: string; v8: string; typescript: string; grammy: string };
 }
 
-/** A size like `12.3 MB` (`12,3 МБ` in Russian). */
-export function formatBytes(bytes: number, locale: Locale): string {
-  const units = locale === "ru" ? ["Б", "КБ", "МБ", "ГБ"] : ["B", "KB", "MB", "GB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const number = new Intl.NumberFormat(locale === "ru" ? "ru-RU" : "en-GB", {
-    maximumFractionDigits: unit === 0 ? 0 : 1,
-  }).format(value);
-  return `${number} ${units[unit]}`;
-}
-
 /** The Debug screen, with Refresh and Back (to Settings). */
 export function renderDebug(data: DebugData, locale: Locale, i18n: Translator): Screen {
   const t = (key: string, args?: Record<string, string | number>) => i18n.t(locale, key, args);
@@ -73,9 +59,9 @@ export function renderDebug(data: DebugData, locale: Locale, i18n: Translator): 
       since: time(data.startedAt),
     }),
     t("debug-memory", {
-      rss: formatBytes(data.memory.rss, locale),
-      heapUsed: formatBytes(data.memory.heapUsed, locale),
-      heapTotal: formatBytes(data.memory.heapTotal, locale),
+      rss: formatBytes(data.memory.rss, t),
+      heapUsed: formatBytes(data.memory.heapUsed, t),
+      heapTotal: formatBytes(data.memory.heapTotal, t),
     }),
     t("debug-store", {
       users: data.store.users,
@@ -89,7 +75,7 @@ export function renderDebug(data: DebugData, locale: Locale, i18n: Translator): 
       ? t("debug-backup", {
         time: time(backup.at),
         result: backup.ok
-          ? t("debug-backup-ok", { size: formatBytes(backup.bytes ?? 0, locale) })
+          ? t("debug-backup-ok", { size: formatBytes(backup.bytes ?? 0, t) })
           : t("debug-backup-failed", { error: escapeHtml(backup.error ?? "?") }),
       })
       : t("debug-backup-never", {
@@ -114,7 +100,7 @@ export function renderDebug(data: DebugData, locale: Locale, i18n: Translator): 
       0,
       t("debug-store-file", {
         path: escapeHtml(data.storeFile.path),
-        size: formatBytes(data.storeFile.bytes, locale),
+        size: formatBytes(data.storeFile.bytes, t),
       }),
     );
   }
