@@ -24,6 +24,7 @@ import {
   describePlan,
   describeResult,
   NOTES_SHOWN,
+  plural,
   PROBLEMS_SHOWN,
 } from "./report.ts";
 
@@ -79,10 +80,12 @@ export async function importLegacyCommand(
 
     const refusals: string[] = [];
     if (source.problems.length > 0 && !flags.includes("--skip-invalid")) {
+      const one = source.problems.length === 1;
       refusals.push(
-        `${source.problems.length} problems in the files. Fix them, or re-run with ` +
-          `--skip-invalid to import the ${plan.tickets.length} good tickets and leave the ` +
-          `listed records out.`,
+        `${plural(source.problems.length, "problem", "problems")} in the files. ` +
+          `Fix ${one ? "it" : "them"}, or re-run with --skip-invalid to import the ` +
+          `${plural(plan.tickets.length, "good ticket", "good tickets")} and leave the listed ` +
+          `${one ? "record" : "records"} out.`,
       );
     }
     if (!plan.storeEmpty && !flags.includes("--force")) {
