@@ -8,43 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createTestApp } from "../helpers/app.ts";
-import { runImport, storeData, tempFolder } from "./support.ts";
-
-/** A ticket of data.json as the Python bot writes it. */
-function ticket(id: string, userId: number, at: string, extra: Record<string, unknown> = {}) {
-  return {
-    id,
-    user_id: userId,
-    username: null,
-    created_at: at,
-    status: "new",
-    messages: [{ sender: "user", text: "A question about my order", at }],
-    assigned: null,
-    last_actor: "user",
-    last_activity_at: at,
-    first_response_at: null,
-    rated: false,
-    rating: null,
-    ...extra,
-  };
-}
-
-function dataJson(tickets: ReturnType<typeof ticket>[], users: Record<string, unknown> = {}) {
-  return JSON.stringify(
-    { tickets: Object.fromEntries(tickets.map((t) => [t.id, t])), users },
-    null,
-    2,
-  );
-}
-
-/** A temporary folder holding `files` (name → text). */
-async function folderWith(files: Record<string, string>) {
-  const folder = await tempFolder();
-  for (const [name, text] of Object.entries(files)) {
-    await Deno.writeTextFile(join(folder.path, name), text);
-  }
-  return folder;
-}
+import { dataJson, folderWith, legacyTicket as ticket, runImport, storeData } from "./support.ts";
 
 const EMPTY = JSON.stringify({ tickets: {}, users: {} }, null, 2);
 const FULL = dataJson([
