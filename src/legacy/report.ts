@@ -8,9 +8,9 @@ import type { Finding } from "./parse.ts";
 import type { LegacySource } from "./folder.ts";
 import type { ImportPlan, ImportResult } from "./import.ts";
 
-/** Problems listed by name before "... and N more". */
+/** Problems listed by name before "… and N more" (all of them with `--list-all`). */
 export const PROBLEMS_SHOWN = 20;
-/** Notes listed by name before "... and N more". */
+/** Notes listed by name before "… and N more" (all of them with `--list-all`). */
 export const NOTES_SHOWN = 10;
 
 /** `count` with the word for it: "1 ticket", "2 tickets". */
@@ -72,11 +72,18 @@ export function describePlan(
   ];
 }
 
-/** A titled list of findings, the first `shown` of them. */
+/**
+ * A titled list of findings, the first `shown` of them; when some are left
+ * out, a last line says how many and how to see them all.
+ */
 export function describeFindings(title: string, findings: Finding[], shown: number): string[] {
   if (findings.length === 0) return [];
   const lines = findings.slice(0, shown).map((f) => `  ${f.where}: ${f.reason}`);
-  if (findings.length > shown) lines.push(`  ... and ${findings.length - shown} more`);
+  if (findings.length > shown) {
+    lines.push(
+      `  … and ${findings.length - shown} more (re-run with --list-all to list every one)`,
+    );
+  }
   return [`${title} (${findings.length}):`, ...lines];
 }
 

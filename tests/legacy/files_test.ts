@@ -132,3 +132,45 @@ Deno.test("import-legacy: one problem, one ticket: singular words and a single #
   assert.equal(run.code, 0, run.all);
   assert.match(run.all, /Imported 1 ticket \(#1\) and 1 user record in/);
 });
+
+Deno.test("import-legacy: past 20 problems and 10 notes it says how many more; --list-all lists every one", async () => {
+  await using app = await createTestApp();
+  const at = (day: number) => `2026-11-${String(day).padStart(2, "0")}T10:00:00+00:00`;
+  const bad = Array.from(
+    { length: 25 },
+    (_, i) =>
+      ticket(`T-202611${String(i + 1).padStart(2, "0")}-0001`, 700 + i, at(i + 1), {
+        status: "archived",
+      }),
+  );
+  // Twelve open tickets of one user: eleven are imported as closed, each noted.
+  const open = Array.from(
+    { length: 12 },
+    (_, i) => ticket(`T-20261201-${String(i + 1).padStart(4, "0")}`, 900, at(i + 1)),
+  );
+  await using folder = await folderWith({ "data.json": dataJson([...bad, ...open]) });
+
+  const short = await runImport(app.deps, folder.path, "--dry-run");
+  assert.equal(short.code, 1);
+  assert.ok(short.err.includes("Problems (25):"), short.all);
+  const listed = short.err.filter((line) => /^ {2}T-\d+-\d+: unknown status/.test(line));
+  assert.equal(listed.length, 20);
+  assert.ok(
+    short.err.includes("  … and 5 more (re-run with --list-all to list every one)"),
+    short.all,
+  );
+  assert.ok(short.out.includes("Notes (11):"), short.all);
+  assert.ok(
+    short.out.includes("  … and 1 more (re-run with --list-all to list every one)"),
+    short.all,
+  );
+  assert.match(short.all, /25 problems in the files/);
+
+  const full = await runImport(app.deps, folder.path, "--dry-run", "--list-all");
+  assert.equal(full.code, 1);
+  for (const { id } of bad) {
+    assert.ok(full.err.some((line) => line.startsWith(`  ${id}: unknown status`)), id);
+  }
+  assert.equal(full.out.filter((line) => / imported as closed: /.test(line)).length, 11);
+  assert.doesNotMatch(full.all, /… and \d+ more/);
+});
