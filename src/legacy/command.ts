@@ -1,5 +1,5 @@
 /**
- * The `import-legacy <folder> [--dry-run] [--force] [--skip-invalid]`
+ * The `import-legacy <folder> [--dry-run] [--force] [--skip-invalid] [--list-all]`
  * sub-command: brings the Python bot's data.json and banned.json into the
  * store. Exit codes as the other sub-commands: 0 done, 1 refused or failed
  * (nothing written unless said), 2 usage error.
@@ -11,6 +11,8 @@
  *   the good records and leaves the listed ones out.
  * - `--dry-run` prints the same figures and findings and writes nothing; its
  *   exit code says whether the real run would go ahead (0) or be refused (1).
+ * - Findings are listed up to {@link PROBLEMS_SHOWN} problems and
+ *   {@link NOTES_SHOWN} notes, then counted; `--list-all` lists every one.
  *
  * @module
  */
@@ -24,18 +26,19 @@ import {
   describePlan,
   describeResult,
   NOTES_SHOWN,
+  plural,
   PROBLEMS_SHOWN,
 } from "./report.ts";
 
 /** What the command needs: the store, TIMEZONE, AUTO_CLOSE_AFTER_HOURS, ADMIN_ID and a clock. */
 export type LegacyDeps = Pick<BotDeps, "kv" | "config" | "clock">;
 
-const FLAGS = ["--dry-run", "--force", "--skip-invalid"];
+const FLAGS = ["--dry-run", "--force", "--skip-invalid", "--list-all"];
 /** Said when the bot polls on this store: the import writes without version checks. */
 export const RUNNING_REFUSAL = "The bot is running on this store (its heartbeat is fresh). " +
   "Stop it first, then run the import.";
 const USAGE = "Usage: import-legacy <folder> [--dry-run] [--force] [--skip-invalid] " +
-  "(the Python bot's data folder, with data.json and banned.json).";
+  "[--list-all] (the Python bot's data folder, with data.json and banned.json).";
 
 /**
  * Runs `import-legacy`; returns the exit code (0 done, 1 refused or failed, 2 usage error).
@@ -59,6 +62,7 @@ export async function importLegacyCommand(
   }
   const [folder] = rest;
   const dryRun = flags.includes("--dry-run");
+  const listAll = flags.includes("--list-all");
   const started = performance.now();
   try {
     const source = await readLegacyFolder(folder, deps.config.timezone);
@@ -72,17 +76,20 @@ export async function importLegacyCommand(
       output.out(line);
     }
     const notes = [...source.notes, ...plan.notes];
-    for (const line of describeFindings("Notes", notes, NOTES_SHOWN)) output.out(line);
-    for (const line of describeFindings("Problems", source.problems, PROBLEMS_SHOWN)) {
+    const shown = (count: number) => listAll ? Infinity : count;
+    for (const line of describeFindings("Notes", notes, shown(NOTES_SHOWN))) output.out(line);
+    for (const line of describeFindings("Problems", source.problems, shown(PROBLEMS_SHOWN))) {
       output.err(line);
     }
 
     const refusals: string[] = [];
     if (source.problems.length > 0 && !flags.includes("--skip-invalid")) {
+      const one = source.problems.length === 1;
       refusals.push(
-        `${source.problems.length} problems in the files. Fix them, or re-run with ` +
-          `--skip-invalid to import the ${plan.tickets.length} good tickets and leave the ` +
-          `listed records out.`,
+        `${plural(source.problems.length, "problem", "problems")} in the files. ` +
+          `Fix ${one ? "it" : "them"}, or re-run with --skip-invalid to import the ` +
+          `${plural(plan.tickets.length, "good ticket", "good tickets")} and leave the listed ` +
+          `${one ? "record" : "records"} out.`,
       );
     }
     if (!plan.storeEmpty && !flags.includes("--force")) {

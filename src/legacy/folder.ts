@@ -50,15 +50,24 @@ async function attempt(path: string, timeZone: string): Promise<Attempt> {
   const text = await readText(path);
   if (text === null) return { missing: true };
   try {
-    return { data: parseDataJson(text, timeZone) };
+    return { data: parseDataJson(text, timeZone, basename(path)) };
   } catch (error) {
     if (error instanceof LegacyFormatError) return { damaged: error.message };
     throw error;
   }
 }
 
+/** What is wrong with a file that cannot be read, after its name: "is missing", "is not valid JSON …". */
 function describe(result: Attempt): string {
-  return "missing" in result ? "missing" : "damaged" in result ? result.damaged : "readable";
+  return "missing" in result
+    ? "is missing"
+    : "damaged" in result
+    ? `is ${result.damaged}`
+    : "is readable";
+}
+
+function tickets(count: number): string {
+  return `${count} ${count === 1 ? "ticket" : "tickets"}`;
 }
 
 /**
@@ -91,6 +100,7 @@ export async function readLegacyFolder(path: string, timeZone: string): Promise<
   const backupPath = `${dataPath}.bak`;
 
   const problems: Finding[] = [];
+  const notes: Finding[] = [];
   let dataFile = dataPath;
   let main = await attempt(dataPath, timeZone);
   if (!("data" in main)) {
@@ -100,17 +110,40 @@ export async function readLegacyFolder(path: string, timeZone: string): Promise<
         "missing" in main && "missing" in backup
           ? `Cannot import from '${folder}': there is no data.json in it (the Python bot's ` +
             `DATA_DIR holds data.json and banned.json).`
-          : `Cannot import from '${folder}': data.json is ${describe(main)}, and data.json.bak ` +
-            `is ${describe(backup)}. Nothing was written.`,
+          : `Cannot import from '${folder}': data.json ${describe(main)}, and data.json.bak ` +
+            `${describe(backup)}. Nothing was written.`,
       );
     }
     // Said loudly and counted as a problem: the backup may miss the latest changes.
     problems.push({
       where: "data.json",
-      reason: `${describe(main)}; read data.json.bak instead, which may miss the latest changes`,
+      reason:
+        `${
+          "damaged" in main ? main.damaged : "missing"
+        }; read data.json.bak instead, which may miss the ` +
+        `latest changes`,
     });
     dataFile = backupPath;
     main = backup;
+  } else if (main.data.ticketRecords === 0) {
+    // The Python bot copies data.json to data.json.bak before each rewrite: an
+    // empty data.json beside a full backup was emptied by that rewrite (its
+    // loader started empty after a damaged file). Importing "nothing" would
+    // hide that, and importing the backup silently would guess.
+    const backup = await attempt(backupPath, timeZone);
+    if ("data" in backup && backup.data.ticketRecords > 0) {
+      throw new LegacyReadError(
+        `Cannot import from '${folder}': data.json holds no tickets, but data.json.bak holds ` +
+          `${tickets(backup.data.ticketRecords)}. The Python bot writes data.json.bak just ` +
+          `before it rewrites data.json, so data.json was probably emptied by a crash. If ` +
+          `data.json.bak holds the data you want, copy it over data.json (keep a copy of both) ` +
+          `and run the import again; if the old bot really had no tickets left, move ` +
+          `data.json.bak out of the folder. Nothing was written.`,
+      );
+    }
+    if ("damaged" in backup) {
+      notes.push({ where: "data.json.bak", reason: `${backup.damaged}; not used` });
+    }
   }
 
   const banPath = join(folder, "banned.json");
@@ -119,11 +152,12 @@ export async function readLegacyFolder(path: string, timeZone: string): Promise<
   return {
     folder,
     dataFile,
+    ticketRecords: main.data.ticketRecords,
     tickets: main.data.tickets,
     users: main.data.users,
     bans: bans.bans,
     banFile: banText === null ? undefined : banPath,
     problems: [...problems, ...main.data.problems, ...bans.problems],
-    notes: main.data.notes,
+    notes: [...notes, ...main.data.notes],
   };
 }

@@ -22,7 +22,12 @@ import {
 } from "../store/tickets.ts";
 import { stageRating } from "../store/ratings.ts";
 import { getUsers, stageBlockedEntry, stageUser, type UserRecord } from "../store/users.ts";
-import { findManyByLegacyId, stageLegacyLink } from "../store/legacy.ts";
+import {
+  findImportedBans,
+  findManyByLegacyId,
+  stageLegacyBan,
+  stageLegacyLink,
+} from "../store/legacy.ts";
 import { isDeepStrictEqual } from "node:util";
 import type { Finding, LegacyTicket } from "./parse.ts";
 import type { LegacySource } from "./folder.ts";
@@ -55,6 +60,11 @@ export interface ImportPlan {
   /** Tickets imported by an earlier run, skipped. */
   alreadyImported: { legacyId: string; ticketId: number }[];
   users: PlannedUser[];
+  /**
+   * banned.json entries to mark as imported (["legacy_ban", userId]): those
+   * no earlier run imported, whether or not the user is blocked already.
+   */
+  banMarks: { userId: number; reason?: string }[];
   /** Open tickets kept open per user (existing or imported), for the open-ticket index. */
   openTickets: Map<number, number>;
   /** Worth knowing, not wrong: superseded open tickets, admins in banned.json. */
@@ -183,6 +193,25 @@ export async function planImport(
     .toSorted(byCreation);
   const people = gatherPeople(source, options.adminIds, notes);
   const existingUsers = storeEmpty ? new Map() : await getUsers(kv, [...people.keys()]);
+  // An entry imported before is not applied again: an unblock made here since sticks.
+  const banned = [...people.values()].filter((person) => person.ban).map((p) => p.userId);
+  const importedBans = storeEmpty ? new Set<number>() : await findImportedBans(kv, banned);
+  const banMarks: ImportPlan["banMarks"] = [];
+  for (const userId of banned) {
+    const person = people.get(userId)!;
+    if (!importedBans.has(userId)) {
+      banMarks.push({ userId, reason: person.ban!.reason });
+      continue;
+    }
+    delete person.ban;
+    if (!existingUsers.get(userId)?.blocked) {
+      notes.push({
+        where: `user ${userId}`,
+        reason: "blocked in banned.json, imported before and unblocked here since; not " +
+          "blocked again",
+      });
+    }
+  }
   const openInStore = storeEmpty ? new Map<number, number>() : await getOpenTicketIds(
     kv,
     pending.filter((ticket) => ticket.status !== "done").map((ticket) => ticket.userId),
@@ -196,6 +225,19 @@ export async function planImport(
       superseded: superseded.has(index),
     })
   );
+  const answeredNew = tickets.filter(({ legacy, ticket }) =>
+    legacy.status === "new" && ticket.status === "in_progress"
+  );
+  if (answeredNew.length > 0) {
+    const shown = answeredNew.slice(0, 3).map(({ legacy }) => legacy.legacyId);
+    const one = answeredNew.length === 1;
+    notes.push({
+      where: "status 'new'",
+      reason: `${answeredNew.length} answered ${one ? "ticket" : "tickets"} (` +
+        `${shown.join(", ")}${answeredNew.length > shown.length ? ", …" : ""}) ` +
+        `${one ? "was" : "were"} imported as in progress, as a reply here moves a new ticket`,
+    });
+  }
   const openTickets = new Map(openInStore);
   for (const { ticket } of tickets) {
     if (ticket.status !== "closed") openTickets.set(ticket.userId, ticket.id);
@@ -219,6 +261,7 @@ export async function planImport(
     tickets,
     alreadyImported: [...linked].map(([legacyId, ticketId]) => ({ legacyId, ticketId })),
     users,
+    banMarks,
     openTickets,
     notes,
   };
@@ -246,11 +289,23 @@ export async function applyImport(
 ): Promise<ImportResult> {
   const writer = new BatchWriter(kv);
   const op = writer.op;
+  const marks = new Map(plan.banMarks.map((mark) => [mark.userId, mark]));
+  const stageMark = (userId: number) => {
+    const mark = marks.get(userId);
+    if (mark) stageLegacyBan(op, userId, { at: options.now, reason: mark.reason });
+    marks.delete(userId);
+  };
   for (const user of plan.users) {
     stageUser(op, user.after, user.before);
     if (user.block) {
       stageBlockedEntry(op, user.after.id, { at: options.now, reason: user.block.reason });
     }
+    stageMark(user.after.id); // with the block it records
+    await writer.endUnit();
+  }
+  // Users already blocked here (nothing else to write): the mark alone.
+  for (const userId of [...marks.keys()]) {
+    stageMark(userId);
     await writer.endUnit();
   }
   for (const { legacy, ticket, messages, rating } of plan.tickets) {

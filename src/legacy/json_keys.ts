@@ -77,6 +77,30 @@ export function memberKeys(text: string, member: string): string[] {
   return found;
 }
 
+/**
+ * Where the data of `text` ends when it starts with a complete JSON object or
+ * array followed by something else (e.g. the tail of an older, longer copy
+ * left behind by a non-atomic write): the index after that value. Null when
+ * the text does not start with a complete value or holds nothing after it.
+ */
+export function endOfLeadingValue(text: string): number | null {
+  const start = skipSpace(text, 0);
+  if (text[start] !== "{" && text[start] !== "[") return null;
+  let end: number;
+  try {
+    end = skipValue(text, start);
+  } catch {
+    return null; // a string cut short
+  }
+  if (end >= text.length || text.slice(end).trim() === "") return null;
+  try {
+    JSON.parse(text.slice(0, end));
+    return end;
+  } catch {
+    return null;
+  }
+}
+
 /** Keys that occur more than once, with their counts. */
 export function duplicates(keys: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();

@@ -78,7 +78,12 @@ function mapMessage(legacy: LegacyTicket, id: number, message: LegacyMessage, se
   });
 }
 
-/** Maps a legacy ticket to ours under id `id`, with its messages and rating. */
+/**
+ * Maps a legacy ticket to ours under id `id`, with its messages and rating.
+ * A `new` ticket that support had answered (the old bot left the status to
+ * the Take button) is in progress, as a reply here makes it
+ * (domain/ticket.ts `afterSupportMessage`).
+ */
 export function mapTicket(legacy: LegacyTicket, id: number, options: MapOptions): ImportedTicket {
   const { messages } = legacy;
   const lastActivityAt = legacy.lastActivityAt ?? messages.at(-1)?.at ?? legacy.createdAt;
@@ -86,7 +91,12 @@ export function mapTicket(legacy: LegacyTicket, id: number, options: MapOptions)
   // 2.5.8 often left first_response_at empty: the first answer tells it too.
   const firstAnswer = legacy.firstResponseAt ??
     messages.find((message) => message.sender === "admin")?.at;
-  const status = options.superseded ? "closed" : STATUS[legacy.status];
+  const answered = firstAnswer !== undefined || lastActor === "admin";
+  const status = options.superseded
+    ? "closed"
+    : legacy.status === "new" && answered
+    ? "in_progress"
+    : STATUS[legacy.status];
   const turn = lastActor === "admin" ? "user" : "support";
   let ticket: Ticket = {
     id,

@@ -11,7 +11,7 @@
  */
 import { type Locale, LOCALES } from "../config.ts";
 import { parseLegacyTime } from "./time.ts";
-import { duplicates, memberKeys } from "./json_keys.ts";
+import { duplicates, endOfLeadingValue, memberKeys } from "./json_keys.ts";
 
 /** Who wrote a legacy message (later releases wrote "support" for "admin"). */
 export type LegacySender = "user" | "admin";
@@ -62,6 +62,8 @@ export interface Finding {
 
 /** The contents of data.json. */
 export interface ParsedData {
+  /** How many ticket records the file holds, good and bad. */
+  ticketRecords: number;
   tickets: LegacyTicket[];
   users: LegacyUser[];
   problems: Finding[];
@@ -74,7 +76,10 @@ export interface ParsedBans {
   problems: Finding[];
 }
 
-/** A file that is not usable at all (not JSON, truncated, wrong shape). */
+/**
+ * A file that is not usable at all (not JSON, truncated, wrong shape). The
+ * message reads after the file's name and "is": "data.json is <message>".
+ */
 export class LegacyFormatError extends Error {
   constructor(message: string) {
     super(message);
@@ -293,26 +298,39 @@ function mergeCooldowns(
   return naive;
 }
 
+/** Why `source` is not JSON, said after "data.json is". */
+function invalidJson(source: string, error: unknown): string {
+  const end = endOfLeadingValue(source);
+  if (end !== null) {
+    const line = source.slice(0, end).split("\n").length;
+    return `not valid JSON: it has unexpected text after the data (on line ${line})`;
+  }
+  const looksCut = source.trim() === "" || !/[}\]]\s*$/.test(source);
+  return `not valid JSON (${(error as Error).message})${
+    looksCut ? ": the file looks truncated" : ""
+  }`;
+}
+
 /**
- * Reads the text of a data.json. Refuses (with {@link LegacyFormatError}) a
- * text that is not JSON or not shaped like data.json; otherwise returns every
- * good record and a finding for each bad one.
+ * Reads the text of a data.json (`file` names it in findings: data.json, or
+ * data.json.bak). Refuses (with {@link LegacyFormatError}) a text that is not
+ * JSON or not shaped like data.json; otherwise returns every good record and a
+ * finding for each bad one.
  */
-export function parseDataJson(text: string, timeZone: string): ParsedData {
+export function parseDataJson(text: string, timeZone: string, file = "data.json"): ParsedData {
   const source = text.replace(/^\uFEFF/, "");
   let root: unknown;
   try {
     root = JSON.parse(source);
   } catch (error) {
-    const looksCut = source.trim() === "" || !/[}\]]\s*$/.test(source);
-    throw new LegacyFormatError(
-      `not valid JSON (${(error as Error).message})${looksCut ? ": the file looks truncated" : ""}`,
-    );
+    throw new LegacyFormatError(invalidJson(source, error));
   }
   if (!isObject(root)) throw new LegacyFormatError("not a JSON object with 'tickets' and 'users'");
   for (const member of ["tickets", "users"]) {
     if (root[member] !== undefined && !isObject(root[member])) {
-      throw new LegacyFormatError(`'${member}' is not an object`);
+      throw new LegacyFormatError(
+        `not in the Python bot's format ('${member}' is not an object)`,
+      );
     }
   }
   const problems: Finding[] = [];
@@ -325,11 +343,12 @@ export function parseDataJson(text: string, timeZone: string): ParsedData {
   for (const [key, count] of duplicates(memberKeys(source, "tickets"))) {
     problems.push({
       where: key,
-      reason: `the id occurs ${count} times in data.json; only the last copy can be imported ` +
+      reason: `the id occurs ${count} times in ${file}; only the last copy can be imported ` +
         `(the one the old bot used)`,
     });
   }
-  for (const [key, raw] of Object.entries((root.tickets ?? {}) as Json)) {
+  const ticketEntries = Object.entries((root.tickets ?? {}) as Json);
+  for (const [key, raw] of ticketEntries) {
     const result = readTicket(key, raw, timeZone);
     if (result.errors.length > 0) problems.push({ where: key, reason: result.errors.join("; ") });
     if (result.ticket) tickets.push(result.ticket);
@@ -353,7 +372,7 @@ export function parseDataJson(text: string, timeZone: string): ParsedData {
 
   if (naive > 0) {
     notes.push({
-      where: "data.json",
+      where: file,
       reason: `${naive} ${naive === 1 ? "timestamp" : "timestamps"} without a UTC offset ` +
         `${naive === 1 ? "was" : "were"} read in TIMEZONE ${timeZone}` +
         (naiveTickets
@@ -362,7 +381,13 @@ export function parseDataJson(text: string, timeZone: string): ParsedData {
           : ""),
     });
   }
-  return { tickets, users: [...users.values()], problems, notes };
+  return {
+    ticketRecords: ticketEntries.length,
+    tickets,
+    users: [...users.values()],
+    problems,
+    notes,
+  };
 }
 
 /**

@@ -8,13 +8,19 @@ import type { Finding } from "./parse.ts";
 import type { LegacySource } from "./folder.ts";
 import type { ImportPlan, ImportResult } from "./import.ts";
 
-/** Problems listed by name before "... and N more". */
+/** Problems listed by name before "… and N more" (all of them with `--list-all`). */
 export const PROBLEMS_SHOWN = 20;
-/** Notes listed by name before "... and N more". */
+/** Notes listed by name before "… and N more" (all of them with `--list-all`). */
 export const NOTES_SHOWN = 10;
 
-function plural(count: number, one: string, many: string): string {
+/** `count` with the word for it: "1 ticket", "2 tickets". */
+export function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
+}
+
+/** "#1" for one ticket, "#1 to #8" for several. */
+function idRange(first: number, last: number): string {
+  return first === last ? `#${first}` : `#${first} to #${last}`;
 }
 
 /** The figures of a plan, one kind per line. */
@@ -33,8 +39,10 @@ export function describePlan(
     : "";
   const ids = total
     ? [
-      `Ticket ids: #${plan.tickets[0].ticket.id} to #${plan.tickets[total - 1].ticket.id}, ` +
-      `in order of creation; the old ids stay on the cards.`,
+      `Ticket ids: ${idRange(plan.tickets[0].ticket.id, plan.tickets[total - 1].ticket.id)}, ` +
+      `in order of creation; the old ${
+        total === 1 ? "id stays on the card" : "ids stay on the cards"
+      }.`,
     ]
     : [];
   const due = c.autoCloseDue
@@ -64,17 +72,26 @@ export function describePlan(
   ];
 }
 
-/** A titled list of findings, the first `shown` of them. */
+/**
+ * A titled list of findings, the first `shown` of them; when some are left
+ * out, a last line says how many and how to see them all.
+ */
 export function describeFindings(title: string, findings: Finding[], shown: number): string[] {
   if (findings.length === 0) return [];
   const lines = findings.slice(0, shown).map((f) => `  ${f.where}: ${f.reason}`);
-  if (findings.length > shown) lines.push(`  ... and ${findings.length - shown} more`);
+  if (findings.length > shown) {
+    lines.push(
+      `  … and ${findings.length - shown} more (re-run with --list-all to list every one)`,
+    );
+  }
   return [`${title} (${findings.length}):`, ...lines];
 }
 
 /** The line after a successful import. */
 export function describeResult(result: ImportResult, seconds: number): string {
-  const range = result.tickets ? ` (#${result.firstId} to #${result.lastId})` : "";
+  const range = result.firstId !== undefined && result.lastId !== undefined
+    ? ` (${idRange(result.firstId, result.lastId)})`
+    : "";
   return `Imported ${plural(result.tickets, "ticket", "tickets")}${range} and ` +
     `${plural(result.users, "user record", "user records")} ` +
     `in ${seconds.toFixed(1)} s (${plural(result.commits, "commit", "commits")}).`;

@@ -19,7 +19,9 @@ const ISO =
 /**
  * Reads an ISO 8601 time as Python writes it (`T` or space, optional seconds
  * and fraction, `Z` or `±HH:MM` or none); a time without an offset is a wall
- * clock time in `timeZone`. Returns null for anything else or an impossible date.
+ * clock time in `timeZone`. Returns null for anything else, an impossible
+ * date, or a year below 100 (`0019-…`: a two-digit year padded, which
+ * `Date.UTC` would read as 1919).
  */
 export function parseLegacyTime(value: string, timeZone: string): LegacyTime | null {
   const match = ISO.exec(value.trim());
@@ -41,6 +43,7 @@ export function parseLegacyTime(value: string, timeZone: string): LegacyTime | n
 }
 
 function validDate(date: { year: number; month: number; day: number }): boolean {
+  if (date.year < 100) return false;
   const probe = new Date(Date.UTC(date.year, date.month - 1, date.day));
   return probe.getUTCMonth() === date.month - 1 && probe.getUTCDate() === date.day;
 }

@@ -1,7 +1,16 @@
 /**
- * Tickets imported from the Python bot: its ticket id (`T-20240101-0001`)
- * → our ticket id, under ["legacy_ticket", legacyId], written in the same
- * atomic operation as the imported ticket.
+ * What `import-legacy` brought over, so that a second run (`--force`) neither
+ * duplicates nor undoes anything:
+ *
+ * - tickets: the Python bot's ticket id (`T-20240101-0001`) → our ticket id,
+ *   under ["legacy_ticket", legacyId], written in the same atomic operation
+ *   as the imported ticket;
+ * - blocks: ["legacy_ban", userId] → {@link LegacyBanRecord}, written with the
+ *   user when an entry of banned.json was imported (or the user was already
+ *   blocked here). A later run skips those entries, so an unblock made in
+ *   the bot after the import sticks.
+ *
+ * (The key builders live here rather than in keys.ts: only the import uses them.)
  *
  * @module
  */
@@ -35,4 +44,41 @@ export function stageLegacyLink(
   ticketId: number,
 ): void {
   op.set(keys.legacyTicket(legacyId), ticketId);
+}
+
+/** The key of an imported banned.json entry. */
+export function legacyBanKey(userId: number): readonly ["legacy_ban", number] {
+  return ["legacy_ban", userId] as const;
+}
+
+/** An entry of banned.json, as imported. */
+export interface LegacyBanRecord {
+  /** When it was imported. */
+  at: number;
+  reason?: string;
+}
+
+/** Of `userIds`, those whose banned.json entry an earlier import brought over; ten per round trip. */
+export async function findImportedBans(
+  kv: Deno.Kv,
+  userIds: readonly number[],
+): Promise<Set<number>> {
+  const found = new Set<number>();
+  for (let i = 0; i < userIds.length; i += 10) {
+    const batch = userIds.slice(i, i + 10);
+    const entries = await kv.getMany<LegacyBanRecord[]>(batch.map(legacyBanKey));
+    entries.forEach((entry, index) => {
+      if (entry.value !== null) found.add(batch[index]);
+    });
+  }
+  return found;
+}
+
+/** Adds to `op` the mark that the banned.json entry of `userId` was imported. */
+export function stageLegacyBan(
+  op: Deno.AtomicOperation,
+  userId: number,
+  record: LegacyBanRecord,
+): void {
+  op.set(legacyBanKey(userId), record.reason ? record : { at: record.at });
 }

@@ -203,7 +203,7 @@ Deno.test("import-legacy: usage errors exit with 2, a missing folder with 1", as
     assert.equal(run.code, 2, args.join(" "));
     assert.match(
       run.err[0],
-      /Usage: import-legacy <folder> \[--dry-run\] \[--force\] \[--skip-invalid\]/,
+      /Usage: import-legacy <folder> \[--dry-run\] \[--force\] \[--skip-invalid\] \[--list-all\]/,
     );
   }
   await using empty = await tempFolder();

@@ -15,6 +15,8 @@ const DAY = 24 * HOUR;
 export interface GeneratedFigures {
   tickets: number;
   byStatus: { new: number; working: number; done: number };
+  /** Of `byStatus.new`, those with an answer: imported as in progress. */
+  answeredNew: number;
   messages: number;
   ratings: { 1: number; 2: number; 3: number };
   users: number;
@@ -62,6 +64,7 @@ export async function writeGeneratedFolder(
   const figures: GeneratedFigures = {
     tickets: count,
     byStatus: { new: 0, working: 0, done: 0 },
+    answeredNew: 0,
     messages: 0,
     ratings: { 1: 0, 2: 0, 3: 0 },
     users: userCount,
@@ -99,6 +102,7 @@ export async function writeGeneratedFolder(
       ? "new"
       : "working";
     figures.byStatus[status]++;
+    if (status === "new" && length > 1) figures.answeredNew++;
     figures.messages += length;
     const word = status === "done" && next() < 0.5 ? WORDS[Math.floor(next() * 3)] : null;
     if (word) figures.ratings[STARS[word]]++;

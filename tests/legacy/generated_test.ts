@@ -20,10 +20,14 @@ Deno.test("import-legacy: 10,000 generated tickets import in batches, and a seco
 
   const run = await runImport(app.deps, data);
   assert.equal(run.code, 0, run.all);
+  // A "new" ticket that was answered is in progress here.
+  const newTickets = figures.byStatus.new - figures.answeredNew;
+  const inProgress = figures.byStatus.working + figures.answeredNew;
+  assert.ok(figures.answeredNew > 0 && newTickets > 0);
   assert.match(
     run.all,
     new RegExp(
-      `Tickets: 10000 \\(new ${figures.byStatus.new}, in progress ${figures.byStatus.working}, ` +
+      `Tickets: 10000 \\(new ${newTickets}, in progress ${inProgress}, ` +
         `closed ${figures.byStatus.done}\\)`,
     ),
   );
@@ -33,8 +37,8 @@ Deno.test("import-legacy: 10,000 generated tickets import in batches, and a seco
 
   const stats = await readStats(app.kv, app.clock.now());
   assert.equal(stats.ticketsTotal, 10_000);
-  assert.equal(stats.ticketsNew, figures.byStatus.new);
-  assert.equal(stats.ticketsInProgress, figures.byStatus.working);
+  assert.equal(stats.ticketsNew, newTickets);
+  assert.equal(stats.ticketsInProgress, inProgress);
   assert.equal(stats.ticketsClosed, figures.byStatus.done);
   assert.equal(
     stats.autoCloseWaiting,

@@ -42,6 +42,43 @@ Deno.test("legacy time: impossible or foreign values are refused", () => {
   }
 });
 
+Deno.test("legacy time: a year below 100 is refused, not read as 19xx", () => {
+  for (
+    const value of [
+      "0019-11-08T12:00:00+03:00",
+      "0019-11-08T12:00:00",
+      "0099-12-31 23:59",
+      "0000-01-01T00:00:00Z",
+      "19-11-08T12:00:00",
+    ]
+  ) {
+    assert.equal(parseLegacyTime(value, "Europe/Berlin"), null, value);
+  }
+  assert.equal(
+    parseLegacyTime("0100-01-01T00:00:00Z", "UTC")?.ms,
+    new Date("0100-01-01T00:00:00Z").getTime(),
+  );
+});
+
+Deno.test("legacy data.json: a two-digit year is a problem of its ticket", () => {
+  const ticket = {
+    user_id: 7,
+    created_at: "0026-11-01T10:00:00+00:00",
+    status: "new",
+    messages: [{ sender: "user", text: "hi", at: "0026-11-01T10:00:00" }],
+  };
+  const parsed = parseDataJson(
+    JSON.stringify({ tickets: { "T-20261101-0001": ticket }, users: {} }),
+    "UTC",
+  );
+  assert.deepEqual(parsed.tickets, []);
+  assert.deepEqual(parsed.problems, [{
+    where: "T-20261101-0001",
+    reason: "'created_at' is not a time: '0026-11-01T10:00:00+00:00'; " +
+      "message 1: 'at' is not a time: '0026-11-01T10:00:00'",
+  }]);
+});
+
 Deno.test("legacy json: duplicated ticket ids are found although JSON.parse keeps one", () => {
   const text = '{"users": {"1": {}}, "tickets": {"T-1": {"a": "}{\\""}, "T-2": [1, {"T-1": 0}], ' +
     '"T-1": {"b": 2}}}';

@@ -39,6 +39,51 @@ export async function fixture(name: string): Promise<TempFolder> {
   return folder;
 }
 
+/** A ticket of data.json as the Python bot writes it. */
+export function legacyTicket(
+  id: string,
+  userId: number,
+  at: string,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    id,
+    user_id: userId,
+    username: null,
+    created_at: at,
+    status: "new",
+    messages: [{ sender: "user", text: "A question about my order", at }],
+    assigned: null,
+    last_actor: "user",
+    last_activity_at: at,
+    first_response_at: null,
+    rated: false,
+    rating: null,
+    ...extra,
+  };
+}
+
+/** The text of a data.json holding `tickets` and `users`. */
+export function dataJson(
+  tickets: ReturnType<typeof legacyTicket>[],
+  users: Record<string, unknown> = {},
+) {
+  return JSON.stringify(
+    { tickets: Object.fromEntries(tickets.map((t) => [t.id, t])), users },
+    null,
+    2,
+  );
+}
+
+/** A temporary folder holding `files` (name → text). */
+export async function folderWith(files: Record<string, string>) {
+  const folder = await tempFolder();
+  for (const [name, text] of Object.entries(files)) {
+    await Deno.writeTextFile(join(folder.path, name), text);
+  }
+  return folder;
+}
+
 /** One run of the command: exit code and the lines it printed. */
 export interface Run {
   code: number;
