@@ -36,7 +36,7 @@ Usage:
   main.ts restore <file> [--force]
                                restore an archive into an empty store (--force: a non-empty one)
   main.ts healthcheck          exit 0 when the running bot polls Telegram, 1 when it does not
-  main.ts import-legacy <folder> [--dry-run] [--force] [--skip-invalid]
+  main.ts import-legacy <folder> [--dry-run] [--force] [--skip-invalid] [--list-all]
                                import the Python bot's data.json and banned.json from its folder
   main.ts --help | --version
 

@@ -8,7 +8,7 @@
  *   `--force` deletes the contents of a non-empty one first. A damaged,
  *   truncated or foreign file is refused with one message and exit code 1,
  *   and the store is left unchanged.
- * - `import-legacy <folder> [--dry-run] [--force] [--skip-invalid]`: imports
+ * - `import-legacy <folder> [--dry-run] [--force] [--skip-invalid] [--list-all]`: imports
  *   the Python bot's data.json and banned.json (src/legacy/).
  * - `healthcheck`: exit 0 when the running bot's heartbeat is fresh, 1 when
  *   it is stale, says "stopped" or is missing (Docker's HEALTHCHECK).

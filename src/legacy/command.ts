@@ -18,7 +18,7 @@
  */
 import type { BotDeps } from "../bot/context.ts";
 import type { CliOutput } from "../cli.ts";
-import { botIsRunning } from "../bot/heartbeat.ts";
+import { botIsRunning, runningRefusal } from "../bot/heartbeat.ts";
 import { LegacyReadError, readLegacyFolder } from "./folder.ts";
 import { applyImport, planImport } from "./import.ts";
 import {
@@ -35,8 +35,7 @@ export type LegacyDeps = Pick<BotDeps, "kv" | "config" | "clock">;
 
 const FLAGS = ["--dry-run", "--force", "--skip-invalid", "--list-all"];
 /** Said when the bot polls on this store: the import writes without version checks. */
-export const RUNNING_REFUSAL = "The bot is running on this store (its heartbeat is fresh). " +
-  "Stop it first, then run the import.";
+export const RUNNING_REFUSAL = runningRefusal("run the import");
 const USAGE = "Usage: import-legacy <folder> [--dry-run] [--force] [--skip-invalid] " +
   "[--list-all] (the Python bot's data folder, with data.json and banned.json).";
 

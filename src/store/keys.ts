@@ -18,6 +18,7 @@
  * | ["undelivered", ticketId, seq]              | UndeliveredMark        | same atomic as the message   |
  * | ["first_response", day, ms, ticketId]       | null                   | same atomic as the ticket    |
  * | ["legacy_ticket", legacyId]                 | ticketId               | same atomic as the ticket    |
+ * | ["legacy_ban", userId]                      | LegacyBanRecord        | same atomic as the user      |
  * | ["rating", ticketId]                        | RatingRecord           | ratings.ts                   |
  * | ["feedback", at, userId]                    | FeedbackRecord         | feedback.ts                  |
  * | ["stat", name]                              | Deno.KvU64             | sums beside each record      |
@@ -31,6 +32,8 @@
  * ["legacy_ticket"] maps the Python bot's ticket id (`T-20240101-0001`) to ours,
  * for tickets brought over by `import-legacy` (src/legacy/): it finds them for
  * the admins and makes a second import skip them instead of duplicating them.
+ * ["legacy_ban"] remembers a block brought over, so that a second import does
+ * not block again a user the agents have unblocked since.
  *
  * ["undelivered"] marks a stored message that has no delivered copy yet: it is
  * written with the message and deleted in the commit that records the first
@@ -62,6 +65,7 @@ export const PREFIXES = [
   "undelivered",
   "first_response",
   "legacy_ticket",
+  "legacy_ban",
   "rating",
   "feedback",
   "stat",
@@ -102,6 +106,7 @@ export const keys = {
     ["first_response", day, ms, ticketId] as const,
   firstResponsesOfDay: (day: string) => ["first_response", day] as const,
   legacyTicket: (legacyId: string) => ["legacy_ticket", legacyId] as const,
+  legacyBan: (userId: number) => ["legacy_ban", userId] as const,
   rating: (ticketId: number) => ["rating", ticketId] as const,
   ratings: () => ["rating"] as const,
   feedback: (at: number, userId: number) => ["feedback", at, userId] as const,

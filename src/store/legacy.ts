@@ -46,11 +46,6 @@ export function stageLegacyLink(
   op.set(keys.legacyTicket(legacyId), ticketId);
 }
 
-/** The key of an imported banned.json entry. */
-export function legacyBanKey(userId: number): readonly ["legacy_ban", number] {
-  return ["legacy_ban", userId] as const;
-}
-
 /** An entry of banned.json, as imported. */
 export interface LegacyBanRecord {
   /** When it was imported. */
@@ -66,7 +61,7 @@ export async function findImportedBans(
   const found = new Set<number>();
   for (let i = 0; i < userIds.length; i += 10) {
     const batch = userIds.slice(i, i + 10);
-    const entries = await kv.getMany<LegacyBanRecord[]>(batch.map(legacyBanKey));
+    const entries = await kv.getMany<LegacyBanRecord[]>(batch.map(keys.legacyBan));
     entries.forEach((entry, index) => {
       if (entry.value !== null) found.add(batch[index]);
     });
@@ -80,5 +75,5 @@ export function stageLegacyBan(
   userId: number,
   record: LegacyBanRecord,
 ): void {
-  op.set(legacyBanKey(userId), record.reason ? record : { at: record.at });
+  op.set(keys.legacyBan(userId), record.reason ? record : { at: record.at });
 }

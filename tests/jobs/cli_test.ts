@@ -113,11 +113,21 @@ Deno.test("cli: `main.ts backup` and `main.ts restore <file>` work as sub-proces
 Deno.test("cli: `main.ts import-legacy <folder>` as a sub-process: dry run, import, refusal", async () => {
   await using dir = await tempDir();
   await using legacy = await fixture("basic");
-  const root = new URL("../../", import.meta.url);
+  const main = fileURLToPath(new URL("../../main.ts", import.meta.url));
+  const config = fileURLToPath(new URL("../../deno.json", import.meta.url));
   const run = async (args: string[]) => {
     const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", ...startPermissions(denoJson), "main.ts", "import-legacy", ...args],
-      cwd: root,
+      args: [
+        "run",
+        ...startPermissions(denoJson),
+        "--config",
+        config,
+        main,
+        "import-legacy",
+        ...args,
+      ],
+      // Not the project root, where a developer's .env would be read.
+      cwd: dir.path,
       env: {
         BOT_TOKEN: "123456789:TEST-token_for-tests",
         ADMIN_ID: "1001",
