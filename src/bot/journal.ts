@@ -9,6 +9,18 @@
  * is handled again. An update already marked handled (a repeated delivery) is
  * dropped by {@link journaled}, which the context middleware runs every update in.
  *
+ * An update does not wait for its mark: the mark is committed behind it and
+ * {@link marksSettled} waits for the marks still under way (start-up replay
+ * before polling, shutdown before the store closes). Crash safety is as with
+ * an awaited mark, because the store's batching layer (store/batching_kv.ts)
+ * commits in call order: any later commit of this process landing means the
+ * mark landed, and a crash before it lands leaves the update in the journal,
+ * to be handled again, exactly as a crash between the update's work and an
+ * awaited mark did. Nothing reads another update's mark while updates run:
+ * {@link journaled} reads only its own, and the runner never fetches an
+ * update twice within one process. A fetched batch is checked against marks
+ * only after every mark issued so far has settled.
+ *
  * @module
  */
 import type { Transformer } from "grammy";
@@ -45,6 +57,8 @@ export function journalTransformer(deps: Pick<BotDeps, "kv" | "log">): Transform
     }
     const updates = response.result as unknown as Update[];
     if (updates.length === 0) return response;
+    // A mark issued before this answer (start-up replay's) must be seen below.
+    await marksSettled(deps.kv);
     const fresh: Update[] = [];
     for (let i = 0; i < updates.length; i += 10) {
       const batch = updates.slice(i, i + 10);
@@ -113,7 +127,9 @@ export async function journaledUpdates(kv: Deno.Kv): Promise<Update[]> {
  * Runs `handle` for an update unless it was handled before (a repeated delivery
  * is dropped), then marks the update handled, leaving the journal, whether
  * `handle` succeeded or not: a failing update is logged and alerted, not
- * retried forever.
+ * retried forever. The mark is issued before this returns but not awaited
+ * (see the module doc and {@link marksSettled}); a mark that fails is logged,
+ * and the update stays in the journal for the next start.
  *
  * `alsoRead` are keys the caller needs first (the sender's record): they are
  * read in the same round trip as the handled-check and passed to `handle` in
@@ -133,8 +149,43 @@ export async function journaled(
   try {
     await handle(entries);
   } finally {
-    await markHandled(deps.kv, updateId);
+    issueMark(deps, updateId);
   }
+}
+
+/** Marks issued and not settled yet, per store. */
+const marksUnderWay = new WeakMap<Deno.Kv, Set<Promise<void>>>();
+
+/** Commits an update's mark behind it; the promise is kept until it settles and never rejects. */
+function issueMark(deps: Pick<BotDeps, "kv" | "log">, updateId: number): void {
+  let marks = marksUnderWay.get(deps.kv);
+  if (!marks) marksUnderWay.set(deps.kv, marks = new Set());
+  const mark: Promise<void> = markHandled(deps.kv, updateId)
+    .catch((error) => {
+      deps.log.error("An update could not be marked handled; the next start handles it again", {
+        updateId,
+        error,
+      });
+    })
+    .finally(() => marks.delete(mark));
+  marks.add(mark);
+}
+
+/**
+ * Resolves when every mark issued on `kv` before the call has settled (landed
+ * or failed and logged). Start-up awaits it after replaying the journal and
+ * before polling; shutdown awaits it after the last update and before closing
+ * the store.
+ *
+ * @example
+ * ```ts
+ * for (const update of await journaledUpdates(kv)) await bot.handleUpdate(update);
+ * await marksSettled(kv);
+ * ```
+ */
+export async function marksSettled(kv: Deno.Kv): Promise<void> {
+  const marks = marksUnderWay.get(kv);
+  if (marks?.size) await Promise.all([...marks]);
 }
 
 /**
