@@ -17,9 +17,10 @@
  * mark landed, and a crash before it lands leaves the update in the journal,
  * to be handled again, exactly as a crash between the update's work and an
  * awaited mark did. Nothing reads another update's mark while updates run:
- * {@link journaled} reads only its own, and the runner never fetches an
- * update twice within one process. A fetched batch is checked against marks
- * only after every mark issued so far has settled.
+ * {@link journaled} reads only its own, and drops an update whose mark is
+ * still under way (the same update handed to us twice in one process). A
+ * fetched batch is checked against marks only after every mark issued so far
+ * has settled.
  *
  * @module
  */
@@ -27,6 +28,7 @@ import type { Transformer } from "grammy";
 import type { Update } from "grammy/types";
 import type { BotDeps } from "./context.ts";
 import { keys } from "../store/keys.ts";
+import { flushLazy, lazyAtomic } from "../store/batching_kv.ts";
 
 /** How long an update id is remembered; Telegram keeps unconfirmed updates for 24 hours. */
 const SEEN_TTL_MS = 25 * 3_600_000;
@@ -141,8 +143,15 @@ export async function journaled(
   alsoRead: Deno.KvKey[],
   handle: (entries: Deno.KvEntryMaybe<unknown>[]) => Promise<void>,
 ): Promise<void> {
-  const [seen, ...entries] = await deps.kv.getMany([keys.updateSeen(updateId), ...alsoRead]);
-  if (seen.versionstamp !== null) {
+  // A mark still under way is not in the store yet, but the update was handled here.
+  let repeated = marksUnderWay.get(deps.kv)?.has(updateId) ?? false;
+  let entries: Deno.KvEntryMaybe<unknown>[] = [];
+  if (!repeated) {
+    const [seen, ...rest] = await deps.kv.getMany([keys.updateSeen(updateId), ...alsoRead]);
+    repeated = seen.versionstamp !== null;
+    entries = rest;
+  }
+  if (repeated) {
     deps.log.info("Dropped a repeated update", { updateId });
     return;
   }
@@ -153,13 +162,13 @@ export async function journaled(
   }
 }
 
-/** Marks issued and not settled yet, per store. */
-const marksUnderWay = new WeakMap<Deno.Kv, Set<Promise<void>>>();
+/** Marks issued and not settled yet, per store, by update id. */
+const marksUnderWay = new WeakMap<Deno.Kv, Map<number, Promise<void>>>();
 
 /** Commits an update's mark behind it; the promise is kept until it settles and never rejects. */
 function issueMark(deps: Pick<BotDeps, "kv" | "log">, updateId: number): void {
   let marks = marksUnderWay.get(deps.kv);
-  if (!marks) marksUnderWay.set(deps.kv, marks = new Set());
+  if (!marks) marksUnderWay.set(deps.kv, marks = new Map());
   const mark: Promise<void> = markHandled(deps.kv, updateId)
     .catch((error) => {
       deps.log.error("An update could not be marked handled; the next start handles it again", {
@@ -167,8 +176,10 @@ function issueMark(deps: Pick<BotDeps, "kv" | "log">, updateId: number): void {
         error,
       });
     })
-    .finally(() => marks.delete(mark));
-  marks.add(mark);
+    .finally(() => {
+      if (marks.get(updateId) === mark) marks.delete(updateId);
+    });
+  marks.set(updateId, mark);
 }
 
 /**
@@ -184,17 +195,18 @@ function issueMark(deps: Pick<BotDeps, "kv" | "log">, updateId: number): void {
  * ```
  */
 export async function marksSettled(kv: Deno.Kv): Promise<void> {
+  flushLazy(kv);
   const marks = marksUnderWay.get(kv);
-  if (marks?.size) await Promise.all([...marks]);
+  if (marks?.size) await Promise.all([...marks.values()]);
 }
 
 /**
- * Marks an update handled and removes it from the journal, in one commit.
- * Updates that end together share that commit through the store's batching
- * layer (store/batching_kv.ts), with whatever else is waiting.
+ * Marks an update handled and removes it from the journal, in one commit. It
+ * is lazy (store/batching_kv.ts): it goes with the next commit of the store's
+ * batching layer, or within a few milliseconds, rather than on its own.
  */
 export async function markHandled(kv: Deno.Kv, updateId: number): Promise<void> {
-  await kv.atomic()
+  await lazyAtomic(kv)
     .set(keys.updateSeen(updateId), true, { expireIn: SEEN_TTL_MS })
     .delete(keys.journal(updateId))
     .commit();

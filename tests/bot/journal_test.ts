@@ -6,6 +6,7 @@ import { keys } from "../../src/store/keys.ts";
 import { getOpenTicket } from "../../src/store/tickets.ts";
 import { ADMIN_A, createTestApp } from "../helpers/app.ts";
 import * as make from "../helpers/updates.ts";
+import { findButton } from "./conversation_support.ts";
 
 function fetched(updates: Update[]) {
   // deno-lint-ignore no-explicit-any
@@ -53,10 +54,11 @@ Deno.test("journal: updates handled before are not journaled again", async () =>
 });
 
 /**
- * A store whose commits that write a journal mark wait for `release()`, or
- * fail with `fail`. Everything else goes straight through.
+ * A store whose commits that write a journal mark (`only` that update's) wait
+ * for `release()`, or fail with `fail`. Everything else goes straight through
+ * (but the batching layer keeps later commits behind a held one).
  */
-function holdingMarks(kv: Deno.Kv, options: { fail?: Error } = {}) {
+function holdingMarks(kv: Deno.Kv, options: { fail?: Error; only?: number } = {}) {
   const gate = Promise.withResolvers<void>();
   const hold = (op: Deno.AtomicOperation): Deno.AtomicOperation => {
     let writesMark = false;
@@ -65,7 +67,11 @@ function holdingMarks(kv: Deno.Kv, options: { fail?: Error } = {}) {
         const value = Reflect.get(target, name, target);
         if (typeof value !== "function") return value;
         return (...args: unknown[]) => {
-          if (name === "set" && (args[0] as Deno.KvKey)[0] === "update_seen") writesMark = true;
+          const key = args[0] as Deno.KvKey;
+          if (
+            name === "set" && key[0] === "update_seen" &&
+            (options.only === undefined || key[1] === options.only)
+          ) writesMark = true;
           if (name === "commit" && writesMark) {
             return options.fail
               ? Promise.reject(options.fail)
@@ -113,6 +119,27 @@ Deno.test("journal: an update ends before its mark lands, and marksSettled waits
     await settled;
     assert.equal((await app.kv.get(keys.updateSeen(update.update_id))).value, true);
     assert.deepEqual(await journaledUpdates(app.kv), [], "the update left the journal");
+  } finally {
+    store.release();
+  }
+});
+
+Deno.test("journal: the same update handed over again while its mark is under way is dropped", async () => {
+  using raw = await Deno.openKv(":memory:");
+  const u = make.user(4104);
+  const question = make.privateText(u, "A question closed by a press handed over twice");
+  const store = holdingMarks(raw, { only: question.update_id + 1 });
+  await using app = await createTestApp({ kv: store.kv });
+  try {
+    await app.send(question);
+    const close = findButton(app, ADMIN_A, "Close");
+    const press = make.callback(make.user(ADMIN_A), close.data, close.message);
+    assert.equal(press.update_id, question.update_id + 1);
+    app.sim.clear();
+    await app.bot.handleUpdate(press);
+    await app.bot.handleUpdate(structuredClone(press));
+    assert.equal(app.deps.runtime.errorCount, 0, "the press is not answered twice");
+    assert.equal(app.sim.sentTo(u.id).length, 1, "one closure notice");
   } finally {
     store.release();
   }
