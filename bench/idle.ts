@@ -9,6 +9,7 @@
  * @module
  */
 import { createBot } from "../src/bot/mod.ts";
+import { marksSettled } from "../src/bot/journal.ts";
 import { systemClock } from "../src/clock.ts";
 import { createFakeApi } from "./fake_api.ts";
 import { BENCH_BOT_INFO, benchDeps } from "./setup.ts";
@@ -19,7 +20,8 @@ if (!path || !dataDir) throw new Error("Usage: idle.ts <store path> <data dir>")
 
 const kv = await Deno.openKv(path);
 const api = createFakeApi();
-const bot = createBot(benchDeps(kv, dataDir, systemClock), {
+const deps = benchDeps(kv, dataDir, systemClock);
+const bot = createBot(deps, {
   botInfo: BENCH_BOT_INFO,
   transformers: [api.transformer],
   maxRetryAttempts: 0,
@@ -39,4 +41,5 @@ console.log(JSON.stringify({
   rss_before_first_update_mb: rssBefore / 1_048_576,
   heap_used_mb: memory.heapUsed / 1_048_576,
 }));
+await marksSettled(deps.kv);
 kv.close();

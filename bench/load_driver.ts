@@ -25,7 +25,11 @@ export interface LoadOptions {
   lanes: number;
   /** Users are numbered from here (distinct per run, so every run opens new tickets). */
   firstUserId: number;
-  /** Update ids are numbered from here (distinct per run: the bot drops repeated ids). */
+  /**
+   * Update ids, and message ids, are numbered from here (distinct per run: the
+   * bot drops repeated update ids, and takes an admin's message whose id it has
+   * linked before for an answer handled again, which it does not store twice).
+   */
   firstUpdateId: number;
   /** Called every 500 updates (for RSS sampling). */
   onProgress?: () => void;
@@ -80,7 +84,8 @@ export async function runLoad(
   const latencies = new Float64Array(options.conversations * 6);
   let count = 0;
   let updateId = options.firstUpdateId;
-  let messageId = 1;
+  // Six messages per conversation, as many as updates: the ranges of two runs never meet.
+  let messageId = options.firstUpdateId;
   let ticketsSeen = 0;
   const adminLocks = new Map<number, ReturnType<typeof lock>>(ADMINS.map((id) => [id, lock()]));
 

@@ -9,12 +9,26 @@
  * is handled again. An update already marked handled (a repeated delivery) is
  * dropped by {@link journaled}, which the context middleware runs every update in.
  *
+ * An update does not wait for its mark: the mark is committed behind it and
+ * {@link marksSettled} waits for the marks still under way (start-up replay
+ * before polling, shutdown before the store closes). Crash safety is as with
+ * an awaited mark, because the store's batching layer (store/batching_kv.ts)
+ * commits in call order: any later commit of this process landing means the
+ * mark landed, and a crash before it lands leaves the update in the journal,
+ * to be handled again, exactly as a crash between the update's work and an
+ * awaited mark did. Nothing reads another update's mark while updates run:
+ * {@link journaled} reads only its own, and drops an update whose mark is
+ * still under way (the same update handed to us twice in one process). A
+ * fetched batch is checked against marks only after every mark issued so far
+ * has settled.
+ *
  * @module
  */
 import type { Transformer } from "grammy";
 import type { Update } from "grammy/types";
 import type { BotDeps } from "./context.ts";
 import { keys } from "../store/keys.ts";
+import { flushLazy, lazyAtomic } from "../store/batching_kv.ts";
 
 /** How long an update id is remembered; Telegram keeps unconfirmed updates for 24 hours. */
 const SEEN_TTL_MS = 25 * 3_600_000;
@@ -45,6 +59,8 @@ export function journalTransformer(deps: Pick<BotDeps, "kv" | "log">): Transform
     }
     const updates = response.result as unknown as Update[];
     if (updates.length === 0) return response;
+    // A mark issued before this answer (start-up replay's) must be seen below.
+    await marksSettled(deps.kv);
     const fresh: Update[] = [];
     for (let i = 0; i < updates.length; i += 10) {
       const batch = updates.slice(i, i + 10);
@@ -113,7 +129,9 @@ export async function journaledUpdates(kv: Deno.Kv): Promise<Update[]> {
  * Runs `handle` for an update unless it was handled before (a repeated delivery
  * is dropped), then marks the update handled, leaving the journal, whether
  * `handle` succeeded or not: a failing update is logged and alerted, not
- * retried forever.
+ * retried forever. The mark is issued before this returns but not awaited
+ * (see the module doc and {@link marksSettled}); a mark that fails is logged,
+ * and the update stays in the journal for the next start.
  *
  * `alsoRead` are keys the caller needs first (the sender's record): they are
  * read in the same round trip as the handled-check and passed to `handle` in
@@ -125,25 +143,70 @@ export async function journaled(
   alsoRead: Deno.KvKey[],
   handle: (entries: Deno.KvEntryMaybe<unknown>[]) => Promise<void>,
 ): Promise<void> {
-  const [seen, ...entries] = await deps.kv.getMany([keys.updateSeen(updateId), ...alsoRead]);
-  if (seen.versionstamp !== null) {
+  // A mark still under way is not in the store yet, but the update was handled here.
+  let repeated = marksUnderWay.get(deps.kv)?.has(updateId) ?? false;
+  let entries: Deno.KvEntryMaybe<unknown>[] = [];
+  if (!repeated) {
+    const [seen, ...rest] = await deps.kv.getMany([keys.updateSeen(updateId), ...alsoRead]);
+    repeated = seen.versionstamp !== null;
+    entries = rest;
+  }
+  if (repeated) {
     deps.log.info("Dropped a repeated update", { updateId });
     return;
   }
   try {
     await handle(entries);
   } finally {
-    await markHandled(deps.kv, updateId);
+    issueMark(deps, updateId);
   }
 }
 
+/** Marks issued and not settled yet, per store, by update id. */
+const marksUnderWay = new WeakMap<Deno.Kv, Map<number, Promise<void>>>();
+
+/** Commits an update's mark behind it; the promise is kept until it settles and never rejects. */
+function issueMark(deps: Pick<BotDeps, "kv" | "log">, updateId: number): void {
+  let marks = marksUnderWay.get(deps.kv);
+  if (!marks) marksUnderWay.set(deps.kv, marks = new Map());
+  const mark: Promise<void> = markHandled(deps.kv, updateId)
+    .catch((error) => {
+      deps.log.error("An update could not be marked handled; the next start handles it again", {
+        updateId,
+        error,
+      });
+    })
+    .finally(() => {
+      if (marks.get(updateId) === mark) marks.delete(updateId);
+    });
+  marks.set(updateId, mark);
+}
+
 /**
- * Marks an update handled and removes it from the journal, in one commit.
- * Updates that end together share that commit through the store's batching
- * layer (store/batching_kv.ts), with whatever else is waiting.
+ * Resolves when every mark issued on `kv` before the call has settled (landed
+ * or failed and logged). Start-up awaits it after replaying the journal and
+ * before polling; shutdown awaits it after the last update and before closing
+ * the store.
+ *
+ * @example
+ * ```ts
+ * for (const update of await journaledUpdates(kv)) await bot.handleUpdate(update);
+ * await marksSettled(kv);
+ * ```
+ */
+export async function marksSettled(kv: Deno.Kv): Promise<void> {
+  flushLazy(kv);
+  const marks = marksUnderWay.get(kv);
+  if (marks?.size) await Promise.all([...marks.values()]);
+}
+
+/**
+ * Marks an update handled and removes it from the journal, in one commit. It
+ * is lazy (store/batching_kv.ts): it goes with the next commit of the store's
+ * batching layer, or within a few milliseconds, rather than on its own.
  */
 export async function markHandled(kv: Deno.Kv, updateId: number): Promise<void> {
-  await kv.atomic()
+  await lazyAtomic(kv)
     .set(keys.updateSeen(updateId), true, { expireIn: SEEN_TTL_MS })
     .delete(keys.journal(updateId))
     .commit();

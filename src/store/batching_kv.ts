@@ -34,6 +34,13 @@
  *   its operations are committed again one by one, so each caller gets its
  *   own verdict or its own error.
  *
+ * A commit that nobody waits for (a journal mark, see bot/journal.ts) can be
+ * made with {@link lazyAtomic}: it takes its place in the queue like any other
+ * but does not start a commit by itself. It goes with the next batch, or after
+ * {@link LINGER_MS} when no other commit comes, or at {@link flushLazy}. Under
+ * load that saves it a commit (an fsync) of its own; the order of commits is
+ * unchanged.
+ *
  * A difference from a plain `Deno.Kv`: errors Deno raises while an operation is
  * built (a malformed key, a value it cannot serialize) come from `commit()`
  * rather than from the `set()` call; both reject the caller's commit.
@@ -59,6 +66,9 @@ export const KV_LIMITS = {
   totalMutationBytes: 819_200,
   readKeys: 10,
 } as const;
+
+/** How long a lazy commit waits for company before it is committed alone. */
+export const LINGER_MS = 5;
 
 /** A commit's outcome as Deno KV reports it. */
 type CommitOutcome = Deno.KvCommitResult | Deno.KvCommitError;
@@ -105,6 +115,8 @@ interface Waiting {
   steps: Step[];
   footprint?: Footprint;
   done: PromiseWithResolvers<CommitOutcome>;
+  /** Does not start a commit by itself (see {@link lazyAtomic}). */
+  lazy: boolean;
 }
 
 /** A `Deno.Kv` whose concurrent commits share atomic operations; see the module doc. */
@@ -112,6 +124,11 @@ export class BatchingKv implements Deno.Kv {
   readonly #kv: Deno.Kv;
   #commits: Waiting[] = [];
   #committing = false;
+  /** Commits that start a batch by themselves, in the queue. */
+  #eager = 0;
+  /** Lazy commits go as soon as possible (set by a flush until the queue is empty). */
+  #flushing = false;
+  #linger: ReturnType<typeof setTimeout> | undefined;
 
   /** Wraps `kv`; prefer {@link batchingKv}, which does not wrap twice. */
   constructor(kv: Deno.Kv) {
@@ -121,7 +138,19 @@ export class BatchingKv implements Deno.Kv {
   // ---------------------------------------------------------------- commits
 
   atomic(): Deno.AtomicOperation {
-    return new RecordingOperation((steps) => this.#commit(steps));
+    return new RecordingOperation((steps) => this.#commit(steps, false));
+  }
+
+  /** An atomic operation committed lazily; prefer {@link lazyAtomic}. */
+  lazyAtomic(): Deno.AtomicOperation {
+    return new RecordingOperation((steps) => this.#commit(steps, true));
+  }
+
+  /** Starts committing the lazy operations now; prefer {@link flushLazy}. */
+  flush(): void {
+    if (this.#commits.length === 0) return;
+    this.#flushing = true;
+    this.#start();
   }
 
   async set(
@@ -129,32 +158,45 @@ export class BatchingKv implements Deno.Kv {
     value: unknown,
     options?: { expireIn?: number },
   ): Promise<Deno.KvCommitResult> {
-    return await this.#commit([{ kind: "set", key, value, options }]) as Deno.KvCommitResult;
+    const outcome = await this.#commit([{ kind: "set", key, value, options }], false);
+    return outcome as Deno.KvCommitResult;
   }
 
   async delete(key: Deno.KvKey): Promise<void> {
-    await this.#commit([{ kind: "delete", key }]);
+    await this.#commit([{ kind: "delete", key }], false);
   }
 
-  #commit(steps: Step[]): Promise<CommitOutcome> {
-    const waiting: Waiting = { steps, done: Promise.withResolvers() };
+  #commit(steps: Step[], lazy: boolean): Promise<CommitOutcome> {
+    const waiting: Waiting = { steps, done: Promise.withResolvers(), lazy };
     this.#commits.push(waiting);
-    if (!this.#committing) {
-      this.#committing = true;
-      queueMicrotask(() => void this.#runCommits());
-    }
+    if (!lazy) this.#eager++;
+    if (!lazy || this.#flushing) this.#start();
+    else if (!this.#committing) this.#linger ??= setTimeout(() => this.flush(), LINGER_MS);
     return waiting.done.promise;
+  }
+
+  /** Runs the committer unless it runs already. */
+  #start(): void {
+    clearTimeout(this.#linger);
+    this.#linger = undefined;
+    if (this.#committing) return;
+    this.#committing = true;
+    queueMicrotask(() => void this.#runCommits());
   }
 
   async #runCommits(): Promise<void> {
     try {
-      while (this.#commits.length > 0) {
+      // Lazy commits at the head of the queue go with the next batch; alone they wait.
+      while (this.#commits.length > 0 && (this.#eager > 0 || this.#flushing)) {
         const batch = this.#takeBatch();
+        for (const waiting of batch) if (!waiting.lazy) this.#eager--;
         if (batch.length === 1) await this.#commitAlone(batch[0]);
         else await this.#commitTogether(batch);
       }
     } finally {
       this.#committing = false;
+      if (this.#commits.length === 0) this.#flushing = false;
+      else this.#linger ??= setTimeout(() => this.flush(), LINGER_MS);
     }
   }
 
@@ -266,6 +308,8 @@ export class BatchingKv implements Deno.Kv {
   }
 
   close(): void {
+    // Whatever still waits fails on the closed store, rather than waiting forever.
+    this.flush();
     this.#kv.close();
   }
 
@@ -285,6 +329,28 @@ export class BatchingKv implements Deno.Kv {
  */
 export function batchingKv(kv: Deno.Kv): Deno.Kv {
   return kv instanceof BatchingKv ? kv : new BatchingKv(kv);
+}
+
+/**
+ * An atomic operation whose commit nobody needs soon: on a {@link BatchingKv}
+ * it goes with the next batch, after {@link LINGER_MS} at the latest, or at
+ * {@link flushLazy}; on another store it is an ordinary atomic operation.
+ *
+ * @example
+ * ```ts
+ * const kv = batchingKv(await Deno.openKv(":memory:"));
+ * const marked = lazyAtomic(kv).set(["seen", 1], true).commit();
+ * flushLazy(kv);
+ * await marked;
+ * ```
+ */
+export function lazyAtomic(kv: Deno.Kv): Deno.AtomicOperation {
+  return kv instanceof BatchingKv ? kv.lazyAtomic() : kv.atomic();
+}
+
+/** Starts committing the lazy operations waiting on `kv` now (none on another store). */
+export function flushLazy(kv: Deno.Kv): void {
+  if (kv instanceof BatchingKv) kv.flush();
 }
 
 /** An atomic operation that records its calls; `commit()` hands them to the committer. */

@@ -14,6 +14,7 @@ import { createBot } from "../../src/bot/mod.ts";
 import { loadTranslator, type Translator } from "../../src/i18n.ts";
 import { silentLogger } from "../../src/log.ts";
 import { batchingKv } from "../../src/store/batching_kv.ts";
+import { marksSettled } from "../../src/bot/journal.ts";
 import { TelegramSim } from "./telegram_sim.ts";
 import { TEST_BOT_INFO } from "./bot_api.ts";
 
@@ -56,7 +57,7 @@ export interface TestApp {
   config: Config;
   /** Handles updates one after another, as the runner would for one chat. */
   send(...updates: (Update | Update[])[]): Promise<void>;
-  /** Closes the store. */
+  /** Waits for the journal's marks, then closes the store. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -104,6 +105,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const close = async () => {
     if (closed) return;
     closed = true;
+    // Updates do not wait for their journal marks; the store must not close under them.
+    await marksSettled(deps.kv);
     if (!options.kv) kv.close();
     await Promise.resolve();
   };

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { batchingKv, keyId, KV_LIMITS } from "../../src/store/batching_kv.ts";
+import {
+  batchingKv,
+  flushLazy,
+  keyId,
+  KV_LIMITS,
+  lazyAtomic,
+} from "../../src/store/batching_kv.ts";
 
 /** What the wrapped store saw: every atomic commit (its checks and mutations). */
 interface Seen {
@@ -279,13 +285,49 @@ batchingTest(
   },
 );
 
-Deno.test("batching kv: commits waiting when the store closes are rejected, not lost", async () => {
+batchingTest("a lazy commit waits for company, and flushLazy sends it", async (kv, seen) => {
+  const lazy = lazyAtomic(kv).set(["lazy"], 1).commit();
+  await Promise.resolve();
+  await Promise.resolve();
+  assert.strictEqual(seen.commits.length, 0, "not committed on its own at once");
+  flushLazy(kv);
+  assert.ok((await lazy).ok);
+  assert.strictEqual(seen.commits.length, 1);
+  assert.strictEqual((await kv.get(["lazy"])).value, 1);
+});
+
+batchingTest("a lazy commit alone lands without a flush", async (kv, seen) => {
+  assert.ok((await lazyAtomic(kv).set(["lazy"], 1).commit()).ok);
+  assert.strictEqual(seen.commits.length, 1);
+});
+
+batchingTest("a lazy commit goes with the next commit, in call order", async (kv, seen) => {
+  const lazy = lazyAtomic(kv).set(["mark"], 1).delete(["journal"]).commit();
+  const eager = kv.atomic().set(["work"], 2).commit();
+  assert.ok((await lazy).ok && (await eager).ok);
+  assert.deepStrictEqual(seen.commits, [{ checks: 0, mutations: 3 }], "one commit for both");
+  // On one key they do not share a batch, and the later write wins.
+  const first = lazyAtomic(kv).set(["key"], "lazy").commit();
+  const second = kv.atomic().set(["key"], "eager").commit();
+  assert.ok((await first).ok && (await second).ok);
+  assert.strictEqual((await kv.get(["key"])).value, "eager");
+});
+
+Deno.test("batching kv: lazyAtomic on a plain store is an ordinary atomic operation", async () => {
+  using kv = await Deno.openKv(":memory:");
+  assert.ok((await lazyAtomic(kv).set(["a"], 1).commit()).ok);
+  flushLazy(kv);
+  assert.strictEqual((await kv.get(["a"])).value, 1);
+});
+
+Deno.test("batching kv: commits waiting when the store closes (lazy ones too) are rejected, not lost", async () => {
   const inner = await Deno.openKv(":memory:");
   const kv = batchingKv(inner);
   const first = kv.atomic().set(["a"], 1).commit();
   const waiting = Array.from({ length: 5 }, (_, i) => kv.atomic().set(["b", i], i).commit());
+  const lazy = lazyAtomic(kv).set(["c"], 1).commit();
   kv.close();
-  const outcomes = await Promise.allSettled([first, ...waiting]);
+  const outcomes = await Promise.allSettled([first, ...waiting, lazy]);
   assert.ok(outcomes.every((outcome) => outcome.status === "rejected"));
 });
 

@@ -1,0 +1,119 @@
+/**
+ * Mean time of each of the six conversation steps under the headline load,
+ * for our bot and the floor, and how long the store's own operations take.
+ * Diagnostic, not part of `deno task bench`.
+ *
+ * Usage: deno run -A bench/steps.ts [conversations]
+ *
+ * @module
+ */
+import "../src/quiet_warnings.ts";
+import type { Update } from "grammy/types";
+import { createBot } from "../src/bot/mod.ts";
+import { marksSettled } from "../src/bot/journal.ts";
+import { systemClock } from "../src/clock.ts";
+import { createFakeApi } from "./fake_api.ts";
+import { ADMINS, BENCH_BOT_INFO, benchDeps } from "./setup.ts";
+import { runLoad } from "./load_driver.ts";
+import { createFloorBot } from "./floor.ts";
+
+const conversations = Number(Deno.args[0] ?? 800);
+const dir = await Deno.makeTempDir({ prefix: "support-desk-steps-" });
+
+/** Times every store call of `kv` by kind. */
+function timedKv(kv: Deno.Kv) {
+  const times = new Map<string, { n: number; ms: number }>();
+  const note = (kind: string, started: number) => {
+    const row = times.get(kind) ?? { n: 0, ms: 0 };
+    row.n++;
+    row.ms += performance.now() - started;
+    times.set(kind, row);
+  };
+  const wrapped = new Proxy(kv, {
+    get(target, name) {
+      const value = Reflect.get(target, name, target);
+      if (typeof value !== "function") return value;
+      if (name === "atomic") {
+        return () => {
+          const op = target.atomic();
+          const commit = op.commit.bind(op);
+          op.commit = async () => {
+            const started = performance.now();
+            try {
+              return await commit();
+            } finally {
+              note("commit", started);
+            }
+          };
+          return op;
+        };
+      }
+      if (name === "get" || name === "getMany") {
+        return async (...args: unknown[]) => {
+          const started = performance.now();
+          try {
+            return await value.apply(target, args);
+          } finally {
+            note(String(name), started);
+          }
+        };
+      }
+      return value.bind(target);
+    },
+  });
+  return { kv: wrapped, times };
+}
+
+const stepOf = (update: Update): string => {
+  const data = update.callback_query?.data;
+  if (data?.startsWith("t:reply")) return "admin: Reply button";
+  if (data?.startsWith("t:close")) return "admin: Close button";
+  if (data?.startsWith("r:")) return "user: rating";
+  const from = update.message?.from?.id ?? 0;
+  if ((ADMINS as readonly number[]).includes(from)) return "admin: the answer";
+  return "user: message";
+};
+
+async function measure(name: string, handle: (u: Update) => Promise<unknown>, kv: Deno.Kv) {
+  const steps = new Map<string, { n: number; ms: number }>();
+  const timed = async (update: Update) => {
+    const started = performance.now();
+    await handle(update);
+    const row = steps.get(stepOf(update)) ?? { n: 0, ms: 0 };
+    row.n++;
+    row.ms += performance.now() - started;
+    steps.set(stepOf(update), row);
+  };
+  await runLoad(handle, kv, { conversations: 100, lanes: 32, firstUserId: 1, firstUpdateId: 1 });
+  const result = await runLoad(timed, kv, {
+    conversations,
+    lanes: 32,
+    firstUserId: 1_000_000,
+    firstUpdateId: 10_000,
+  });
+  console.log(`${name}: ${Math.round(result.updates / result.seconds)} updates/s`);
+  for (const [step, row] of steps) {
+    console.log(`  ${step.padEnd(22)} ${(row.ms / row.n).toFixed(2)} ms`);
+  }
+}
+
+const raw = await Deno.openKv(`${dir}/load.kv`);
+const timed = timedKv(raw);
+const deps = benchDeps(timed.kv, dir, systemClock);
+const bot = createBot(deps, {
+  botInfo: BENCH_BOT_INFO,
+  transformers: [createFakeApi().transformer],
+  maxRetryAttempts: 0,
+});
+await bot.init();
+await measure("our bot", (u) => bot.handleUpdate(u), raw);
+await marksSettled(deps.kv);
+for (const [kind, row] of timed.times) {
+  console.log(`  store ${kind.padEnd(8)} ${row.n} calls, ${(row.ms / row.n).toFixed(3)} ms each`);
+}
+const floorKv = await Deno.openKv(`${dir}/floor.kv`);
+const floorBot = await createFloorBot(floorKv, createFakeApi());
+await measure("floor", (u) => floorBot.handleUpdate(u), floorKv);
+raw.close();
+floorKv.close();
+await Deno.remove(dir, { recursive: true });
