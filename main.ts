@@ -17,7 +17,7 @@ import { loadTranslator } from "./src/i18n.ts";
 import { systemClock } from "./src/clock.ts";
 import { APP_VERSION } from "./src/version.ts";
 import { createBot } from "./src/bot/mod.ts";
-import { journaledUpdates } from "./src/bot/journal.ts";
+import { journaledUpdates, marksSettled } from "./src/bot/journal.ts";
 import { flushAlbums } from "./src/bot/delivery.ts";
 import type { BotDeps } from "./src/bot/context.ts";
 import { createAlerts } from "./src/services/alerts.ts";
@@ -187,6 +187,8 @@ async function main(args: string[]): Promise<number> {
       else log.error("A left-over update failed again", { updateId: update.update_id, error });
     }
   }
+  // The left-over updates leave the journal before polling can hand them over again.
+  await marksSettled(kv);
   // Stored messages that never reached anyone (an album cut off by a kill, an outage).
   await redeliverPending(deps, bot.api);
 
@@ -209,6 +211,7 @@ async function main(args: string[]): Promise<number> {
     await jobs.stop();
     await flushAlbums(deps);
     await waitForInFlight(deps, DRAIN_TIMEOUT_MS);
+    await marksSettled(kv);
     await alerts.stopped();
     await beat(deps, "stopped");
   });
