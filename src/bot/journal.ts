@@ -7,7 +7,11 @@
  * leaves the journal in the same commit that marks it handled (["update_seen",
  * id]). At start-up, whatever is still in the journal (the process was killed)
  * is handled again. An update already marked handled (a repeated delivery) is
- * dropped by {@link journaled}, which the context middleware runs every update in.
+ * found by the getUpdates transformer, which reads the marks of a whole batch
+ * in a few `getMany` calls, and dropped by {@link journaled}, which the context
+ * middleware runs every update in. Updates handed to the bot otherwise (the
+ * start-up replay) are unhandled by construction: a mark and the removal from
+ * the journal are one commit.
  *
  * An update does not wait for its mark: the mark is committed behind it and
  * {@link marksSettled} waits for the marks still under way (start-up replay
@@ -16,11 +20,10 @@
  * commits in call order: any later commit of this process landing means the
  * mark landed, and a crash before it lands leaves the update in the journal,
  * to be handled again, exactly as a crash between the update's work and an
- * awaited mark did. Nothing reads another update's mark while updates run:
- * {@link journaled} reads only its own, and drops an update whose mark is
- * still under way (the same update handed to us twice in one process). A
- * fetched batch is checked against marks only after every mark issued so far
- * has settled.
+ * awaited mark did. Nothing reads a mark while updates run: {@link journaled}
+ * drops an update whose mark is still under way (the same update handed to us
+ * twice in one process), and a fetched batch is checked against the store's
+ * marks only after every mark issued so far has settled.
  *
  * @module
  */
@@ -40,7 +43,8 @@ const BATCH_BYTES = 500_000;
 /**
  * An API transformer that journals every update returned by getUpdates
  * before the runner can confirm it. Updates handled before are not journaled
- * again, but stay in the result so that the runner's offset moves past them.
+ * again, but stay in the result so that the runner's offset moves past them;
+ * they are noted in-process for {@link journaled} to drop.
  */
 export function journalTransformer(deps: Pick<BotDeps, "kv" | "log">): Transformer {
   return async (prev, method, payload, signal) => {
@@ -67,6 +71,7 @@ export function journalTransformer(deps: Pick<BotDeps, "kv" | "log">): Transform
       const seen = await deps.kv.getMany(batch.map((u) => keys.updateSeen(u.update_id)));
       batch.forEach((update, index) => {
         if (seen[index].versionstamp === null) fresh.push(update);
+        else noteHandled(deps.kv, update.update_id);
       });
     }
     for (const group of sizedGroups(fresh)) await writeJournal(deps, group);
@@ -133,9 +138,12 @@ export async function journaledUpdates(kv: Deno.Kv): Promise<Update[]> {
  * (see the module doc and {@link marksSettled}); a mark that fails is logged,
  * and the update stays in the journal for the next start.
  *
+ * Handled before means: found marked by the getUpdates transformer, or marked
+ * by this process with the mark still under way. The store is not read for it
+ * here (one read per batch there instead of one per update here).
+ *
  * `alsoRead` are keys the caller needs first (the sender's record): they are
- * read in the same round trip as the handled-check and passed to `handle` in
- * the same order.
+ * read in one round trip and passed to `handle` in the same order.
  */
 export async function journaled(
   deps: Pick<BotDeps, "kv" | "log">,
@@ -144,22 +152,33 @@ export async function journaled(
   handle: (entries: Deno.KvEntryMaybe<unknown>[]) => Promise<void>,
 ): Promise<void> {
   // A mark still under way is not in the store yet, but the update was handled here.
-  let repeated = marksUnderWay.get(deps.kv)?.has(updateId) ?? false;
-  let entries: Deno.KvEntryMaybe<unknown>[] = [];
-  if (!repeated) {
-    const [seen, ...rest] = await deps.kv.getMany([keys.updateSeen(updateId), ...alsoRead]);
-    repeated = seen.versionstamp !== null;
-    entries = rest;
-  }
+  const repeated = (handledBefore.get(deps.kv)?.delete(updateId) ?? false) ||
+    (marksUnderWay.get(deps.kv)?.has(updateId) ?? false);
   if (repeated) {
     deps.log.info("Dropped a repeated update", { updateId });
     return;
   }
+  const entries = alsoRead.length ? await deps.kv.getMany(alsoRead) : [];
   try {
     await handle(entries);
   } finally {
     issueMark(deps, updateId);
   }
+}
+
+/**
+ * Updates the transformer found marked, until {@link journaled} drops them (the
+ * runner hands over every update it fetched, so each is taken out again).
+ */
+const handledBefore = new WeakMap<Deno.Kv, Set<number>>();
+/** Above this many, the oldest are forgotten (they were not handed over after all). */
+const HANDLED_BEFORE_MAX = 10_000;
+
+function noteHandled(kv: Deno.Kv, updateId: number): void {
+  let ids = handledBefore.get(kv);
+  if (!ids) handledBefore.set(kv, ids = new Set());
+  ids.add(updateId);
+  if (ids.size > HANDLED_BEFORE_MAX) ids.delete(ids.values().next().value!);
 }
 
 /** Marks issued and not settled yet, per store, by update id. */

@@ -193,3 +193,36 @@ Deno.test("journal: an update replayed at start-up and fetched again by polling 
     store.release();
   }
 });
+
+Deno.test("journal: a repeat fetched after its mark landed is dropped, its mark read once per batch", async () => {
+  using raw = await Deno.openKv(":memory:");
+  let reads = 0;
+  const counting = new Proxy(raw, {
+    get(target, name) {
+      const value = Reflect.get(target, name, target);
+      if (name === "get" || name === "getMany") reads++;
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  const lines: string[] = [];
+  const log = createLogger("info", { console: false, sinks: [{ write: (l) => lines.push(l) }] });
+  await using app = await createTestApp({ kv: counting, deps: { log } });
+  const update = make.privateText(make.user(4105), "A question Telegram hands out twice");
+  await app.send(update);
+  await marksSettled(app.kv);
+
+  reads = 0;
+  const response = await journalTransformer(app.deps)(
+    fetched([update]),
+    "getUpdates",
+    {},
+    undefined,
+  );
+  const again = "result" in response ? response.result as unknown as Update[] : [];
+  assert.deepEqual(again.map((u) => u.update_id), [update.update_id], "the offset moves past it");
+  for (const u of again) await app.bot.handleUpdate(u);
+
+  assert.equal(reads, 1, "one read for the batch, none for the update");
+  assert.ok(lines.some((l) => l.includes("Dropped a repeated update")), lines.join("\n"));
+  assert.deepEqual(await journaledUpdates(app.kv), []);
+});

@@ -2,9 +2,9 @@
  * Fills our part of the context: dependencies, the admin check, the sender's
  * stored profile, pending input or reply mode (private chats) and language. It
  * also runs the update inside the journal ({@link journaled}: a repeated update
- * is dropped, every update is marked handled when it ends), so that the sender's
- * records, and what the features will read for this update ({@link Prefetch}),
- * are read in the same round trip as the journal's check.
+ * is dropped, every update is marked handled when it ends), and reads the
+ * sender's records with what the features will read for this update
+ * ({@link Prefetch}) in one round trip.
  *
  * @module
  */
@@ -39,9 +39,9 @@ export function contextMiddleware(
     const own = sender
       ? [keys.user(sender.id), ctx.isAdmin ? keys.replyMode(sender.id) : keys.pending(sender.id)]
       : [];
-    // The journal's check takes one key of a getMany; the features get what is left.
+    // One getMany: the features get what the sender's records leave.
     const ahead = prefetch.flatMap((keysOf) => keysOf(ctx))
-      .slice(0, KV_LIMITS.readKeys - 1 - own.length);
+      .slice(0, KV_LIMITS.readKeys - own.length);
     return journaled(deps, ctx.update.update_id, [...own, ...ahead], async (entries) => {
       ctx.prefetched = ahead.length
         ? new Prefetched(entries.slice(own.length))
