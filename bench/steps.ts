@@ -10,7 +10,8 @@
 import "../src/quiet_warnings.ts";
 import type { Update } from "grammy/types";
 import { createBot } from "../src/bot/mod.ts";
-import { marksSettled } from "../src/bot/journal.ts";
+import { journalTransformer, marksSettled } from "../src/bot/journal.ts";
+import { keys } from "../src/store/keys.ts";
 import { systemClock } from "../src/clock.ts";
 import { createFakeApi } from "./fake_api.ts";
 import { ADMINS, BENCH_BOT_INFO, benchDeps } from "./setup.ts";
@@ -111,6 +112,44 @@ await marksSettled(deps.kv);
 for (const [kind, row] of timed.times) {
   console.log(`  store ${kind.padEnd(8)} ${row.n} calls, ${(row.ms / row.n).toFixed(3)} ms each`);
 }
+
+// The getUpdates transformer (outside the load: the driver calls handleUpdate),
+// per batch of 100 fresh updates, idle: its handled-check, and all of it.
+const transformer = journalTransformer(deps);
+let checkMs = 0;
+let batchMs = 0;
+const BATCHES = 20;
+for (let b = 0; b < BATCHES; b++) {
+  const updates: Update[] = Array.from({ length: 100 }, (_, i) => {
+    const id = 90_000_000 + b * 100 + i;
+    const from = { id, is_bot: false, first_name: "Batch" };
+    return {
+      update_id: id,
+      message: {
+        message_id: id,
+        date: 0,
+        chat: { id, type: "private", first_name: "Batch" },
+        from,
+      },
+    } as Update;
+  });
+  let started = performance.now();
+  for (let i = 0; i < updates.length; i += 10) {
+    await deps.kv.getMany(updates.slice(i, i + 10).map((u) => keys.updateSeen(u.update_id)));
+  }
+  checkMs += performance.now() - started;
+  started = performance.now();
+  const fetched = () => Promise.resolve({ ok: true, result: updates });
+  await transformer(fetched as unknown as Parameters<typeof transformer>[0], "getUpdates", {});
+  batchMs += performance.now() - started;
+}
+console.log(
+  `  getUpdates transformer, per 100 updates: handled-check ${
+    (checkMs / BATCHES).toFixed(2)
+  } ms, ` +
+    `all (check and journal commit) ${(batchMs / BATCHES).toFixed(2)} ms`,
+);
+
 const floorKv = await Deno.openKv(`${dir}/floor.kv`);
 const floorBot = await createFloorBot(floorKv, createFakeApi());
 await measure("floor", (u) => floorBot.handleUpdate(u), floorKv);
