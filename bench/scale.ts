@@ -173,7 +173,7 @@ const OPERATIONS: Operation[] = [
         throw new Error(`The sweep closed ${result.closed.length} of ${DUE_PER_SWEEP} due tickets`);
       }
     },
-    iterations: 15,
+    iterations: 45,
   },
   {
     name: "new ticket (a user's first message)",
