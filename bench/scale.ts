@@ -191,6 +191,20 @@ const OPERATIONS: Operation[] = [
     run: (s) => readStats(s.kv, s.deps.clock.now()),
     iterations: 300,
   },
+  {
+    // The engine's own cost of size: 20 commits of new keys, as many as the sweep's closes,
+    // with none of our code. The sweep's ratio is to be read beside this one.
+    name: `store: ${DUE_PER_SWEEP} plain commits (no bot code)`,
+    run: async (s) => {
+      for (let i = 0; i < DUE_PER_SWEEP; i++) {
+        await s.kv.set(["bench_plain", crypto.randomUUID()], {
+          at: Date.now(),
+          text: "x".repeat(200),
+        });
+      }
+    },
+    iterations: 45,
+  },
 ];
 
 /** Medians of one operation on each store. */
