@@ -41,6 +41,9 @@
  * load that saves it a commit (an fsync) of its own; the order of commits is
  * unchanged.
  *
+ * A value is copied when it is given (`set`, `mutate`, `enqueue`), as Deno
+ * serializes it then: a change made to it while its commit waits is not stored.
+ *
  * A difference from a plain `Deno.Kv`: errors Deno raises while an operation is
  * built (a malformed key, a value it cannot serialize) come from `commit()`
  * rather than from the `set()` call; both reject the caller's commit.
@@ -158,7 +161,8 @@ export class BatchingKv implements Deno.Kv {
     value: unknown,
     options?: { expireIn?: number },
   ): Promise<Deno.KvCommitResult> {
-    const outcome = await this.#commit([{ kind: "set", key, value, options }], false);
+    const step: Step = { kind: "set", key, value: snapshot(value), options };
+    const outcome = await this.#commit([step], false);
     return outcome as Deno.KvCommitResult;
   }
 
@@ -363,11 +367,14 @@ class RecordingOperation implements Deno.AtomicOperation {
   }
 
   check(...checks: Deno.AtomicCheck[]): this {
+    // Taken now, as Deno does: a caller may change its entry before the commit lands.
+    checks = checks.map(({ key, versionstamp }) => ({ key, versionstamp }));
     this.#steps.push({ kind: "check", checks });
     return this;
   }
 
   mutate(...mutations: Deno.KvMutation[]): this {
+    mutations = mutations.map((m) => m.type === "set" ? { ...m, value: snapshot(m.value) } : m);
     this.#steps.push({ kind: "mutate", mutations });
     return this;
   }
@@ -389,7 +396,7 @@ class RecordingOperation implements Deno.AtomicOperation {
   }
 
   set(key: Deno.KvKey, value: unknown, options?: { expireIn?: number }): this {
-    this.#steps.push({ kind: "set", key, value, options });
+    this.#steps.push({ kind: "set", key, value: snapshot(value), options });
     return this;
   }
 
@@ -399,12 +406,29 @@ class RecordingOperation implements Deno.AtomicOperation {
   }
 
   enqueue(value: unknown, options?: EnqueueOptions): this {
-    this.#steps.push({ kind: "enqueue", value, options });
+    this.#steps.push({ kind: "enqueue", value: snapshot(value), options });
     return this;
   }
 
   commit(): Promise<CommitOutcome> {
     return this.#submit(this.#steps.slice());
+  }
+}
+
+/**
+ * A value as it is now. Deno serializes a value when it is given (set, mutate,
+ * enqueue), so a change made to it later, while the commit waits for its
+ * batch, must not be stored. Raw bytes and a KvU64 are kept as they are, as
+ * Deno keeps them. A value that cannot be cloned is kept too: Deno refuses it
+ * at commit, which then rejects.
+ */
+function snapshot(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (value instanceof Uint8Array || value instanceof Deno.KvU64) return value;
+  try {
+    return structuredClone(value);
+  } catch {
+    return value;
   }
 }
 

@@ -345,3 +345,35 @@ Deno.test("batching kv: equal keys share an id, different keys do not", () => {
   assert.notStrictEqual(keyId([new Uint8Array([1, 2])]), keyId([new Uint8Array([12])]));
   assert.strictEqual(keyId([0]), keyId([-0]));
 });
+
+batchingTest(
+  "a value is stored as it was at set(), as plain Deno KV does, not as at commit",
+  async (kv) => {
+    // Keep the committer busy so the operations below wait in the queue.
+    const busy = kv.atomic().set(["busy"], 0).commit();
+    const record = { n: 1, list: [1] };
+    const check = { key: ["checked"], versionstamp: null as string | null };
+    const op = kv.atomic().check(check).set(["record"], record)
+      .mutate({ type: "set", key: ["mutated"], value: record });
+    const bytes = new Uint8Array([1]);
+    op.set(["bytes"], bytes);
+    const committed = op.commit();
+    const direct = kv.set(["direct"], record);
+    const lazy = lazyAtomic(kv).set(["lazy"], record).commit();
+    // Changed after set() and the commit() call, before the commit lands.
+    record.n = 2;
+    record.list.push(2);
+    check.versionstamp = "00000000000000ff0000";
+    bytes[0] = 9;
+    flushLazy(kv);
+    await busy;
+    assert.ok((await committed).ok, "the check met the version it was given");
+    await direct;
+    await lazy;
+    for (const key of [["record"], ["mutated"], ["direct"], ["lazy"]]) {
+      assert.deepStrictEqual((await kv.get(key)).value, { n: 1, list: [1] }, String(key));
+    }
+    // Raw bytes are taken as they are when committed, as Deno does.
+    assert.deepStrictEqual((await kv.get(["bytes"])).value, new Uint8Array([9]));
+  },
+);
