@@ -29,10 +29,12 @@
  *   mutations, 80 KiB of keys, 800 KiB of keys and values, all estimated from
  *   above). An operation that exceeds one alone, or that uses `enqueue`, is
  *   committed alone and fails exactly as it did before.
- * - When a combined commit fails a check (`ok: false`) or throws (a full disk,
- *   a closed store, a value Deno cannot store), nothing of it was written:
- *   its operations are committed again one by one, so each caller gets its
- *   own verdict or its own error.
+ * - When a combined commit fails a check (`ok: false`) or Deno refuses it (a
+ *   TypeError: a value it cannot store, a sum on a non-counter), nothing of it
+ *   was written: its operations are committed again one by one, so each caller
+ *   gets its own verdict or its own error. Any other error (a full disk, a
+ *   closed store, a remote store's lost answer) may come after the batch
+ *   landed; it goes to every caller of the batch, never committed again.
  *
  * A commit that nobody waits for (a journal mark, see bot/journal.ts) can be
  * made with {@link lazyAtomic}: it takes its place in the queue like any other
@@ -256,15 +258,22 @@ export class BatchingKv implements Deno.Kv {
       const op = this.#kv.atomic();
       for (const waiting of batch) replay(op, waiting.steps);
       result = await op.commit();
-    } catch {
-      // Nothing was written (Deno KV validates before writing, and a failed
-      // write is rolled back): one by one below, so the error reaches its owner.
+    } catch (error) {
+      // A TypeError is Deno refusing the operation (a key, a value, a limit, a
+      // sum on a non-counter): nothing was written, so one by one below, and the
+      // error reaches its owner. Any other error (I/O, a lost answer from a
+      // remote store) may come after the batch landed: committing it again
+      // could apply it twice, so every caller gets the error, as for its own.
+      if (!(error instanceof TypeError)) {
+        for (const waiting of batch) waiting.done.reject(error);
+        return;
+      }
     }
     if (result?.ok) {
       for (const waiting of batch) waiting.done.resolve(result);
       return;
     }
-    // A check failed, or the batch threw: each operation gets its own verdict.
+    // A check failed, or Deno refused the batch: each operation gets its own verdict.
     for (const waiting of batch) await this.#commitAlone(waiting);
   }
 

@@ -377,3 +377,34 @@ batchingTest(
     assert.deepStrictEqual((await kv.get(["bytes"])).value, new Uint8Array([9]));
   },
 );
+
+Deno.test("batching kv: a batch whose commit may have landed is not committed again", async () => {
+  using inner = await Deno.openKv(":memory:");
+  // A remote store that loses one answer (the second commit's): written, yet rejected.
+  let commits = 0;
+  const flaky = new Proxy(inner, {
+    get(target, name) {
+      const value = Reflect.get(target, name, target);
+      if (name !== "atomic") return typeof value === "function" ? value.bind(target) : value;
+      return () => {
+        const op = target.atomic();
+        const commit = op.commit.bind(op);
+        op.commit = async () => {
+          const lost = ++commits === 2;
+          const result = await commit();
+          if (lost) throw new Error("error sending request: connection reset");
+          return result;
+        };
+        return op;
+      };
+    },
+  });
+  const kv = batchingKv(flaky);
+  await kv.set(["first"], 0);
+  // Three commits made together go as one batch: the second commit of the store.
+  const sums = Array.from({ length: 3 }, () => kv.atomic().sum(["count"], 1n).commit());
+  const outcomes = await Promise.allSettled(sums);
+  // Each caller learns its commit failed, as with its own commit; none is applied twice.
+  assert.strictEqual((await kv.get<Deno.KvU64>(["count"])).value?.value, 3n);
+  assert.ok(outcomes.every((outcome) => outcome.status === "rejected"));
+});
