@@ -34,7 +34,8 @@
  *   was written: its operations are committed again one by one, so each caller
  *   gets its own verdict or its own error. Any other error (a full disk, a
  *   closed store, a remote store's lost answer) may come after the batch
- *   landed; it goes to every caller of the batch, never committed again.
+ *   landed: only operations that may be applied twice (no check, sum or
+ *   enqueue) are committed again; the others' callers get the error.
  *
  * A commit that nobody waits for (a journal mark, see bot/journal.ts) can be
  * made with {@link lazyAtomic}: it takes its place in the queue like any other
@@ -262,10 +263,13 @@ export class BatchingKv implements Deno.Kv {
       // A TypeError is Deno refusing the operation (a key, a value, a limit, a
       // sum on a non-counter): nothing was written, so one by one below, and the
       // error reaches its owner. Any other error (I/O, a lost answer from a
-      // remote store) may come after the batch landed: committing it again
-      // could apply it twice, so every caller gets the error, as for its own.
+      // remote store) may come after the batch landed: an operation is committed
+      // again only when twice is the same as once, else its caller gets the error.
       if (!(error instanceof TypeError)) {
-        for (const waiting of batch) waiting.done.reject(error);
+        for (const waiting of batch) {
+          if (idempotent(waiting.steps)) await this.#commitAlone(waiting);
+          else waiting.done.reject(error);
+        }
         return;
       }
     }
@@ -471,6 +475,19 @@ function replay(op: Deno.AtomicOperation, steps: Step[]): void {
         break;
     }
   }
+}
+
+/**
+ * Whether applying `steps` twice leaves what once does: sets, deletes, mins and
+ * maxes only. A sum adds again; a check would fail against the first write.
+ */
+function idempotent(steps: Step[]): boolean {
+  return steps.every((step) =>
+    step.kind === "set" || step.kind === "delete" || step.kind === "min" ||
+    step.kind === "max" ||
+    (step.kind === "mutate" &&
+      step.mutations.every((m) => m.type !== "sum" && MUTATION_USE[m.type] !== undefined))
+  );
 }
 
 function footprintOf(waiting: Waiting): Footprint {

@@ -403,8 +403,14 @@ Deno.test("batching kv: a batch whose commit may have landed is not committed ag
   await kv.set(["first"], 0);
   // Three commits made together go as one batch: the second commit of the store.
   const sums = Array.from({ length: 3 }, () => kv.atomic().sum(["count"], 1n).commit());
-  const outcomes = await Promise.allSettled(sums);
+  const checked = kv.atomic().check({ key: ["claim"], versionstamp: null }).set(["claim"], 1)
+    .commit();
+  const mark = lazyAtomic(kv).set(["seen"], true).delete(["journal"]).commit();
+  const outcomes = await Promise.allSettled([...sums, checked]);
   // Each caller learns its commit failed, as with its own commit; none is applied twice.
   assert.strictEqual((await kv.get<Deno.KvU64>(["count"])).value?.value, 3n);
   assert.ok(outcomes.every((outcome) => outcome.status === "rejected"));
+  // What may go twice (a journal mark) is committed again and lands.
+  assert.ok((await mark).ok);
+  assert.strictEqual((await kv.get(["seen"])).value, true);
 });
