@@ -27,8 +27,10 @@
  *   operation would have met on its own, right after the ones before it.
  * - A batch ends before it would exceed a Deno KV limit (100 checks, 1,000
  *   mutations, 80 KiB of keys, 800 KiB of keys and values, all estimated from
- *   above). An operation that exceeds one alone, or that uses `enqueue`, is
- *   committed alone and fails exactly as it did before.
+ *   above). An operation that exceeds one alone, that uses `enqueue`, or
+ *   whose keys or values cannot be measured (a key Deno may refuse, one made
+ *   with `commitVersionstamp()`), is committed alone and fails (or not) as it
+ *   would on a plain store.
  * - When a combined commit fails a check (`ok: false`) or Deno refuses it (a
  *   TypeError: a value it cannot store, a sum on a non-counter), nothing of it
  *   was written: its operations are committed again one by one, so each caller
@@ -195,7 +197,14 @@ export class BatchingKv implements Deno.Kv {
     try {
       // Lazy commits at the head of the queue go with the next batch; alone they wait.
       while (this.#commits.length > 0 && (this.#eager > 0 || this.#flushing)) {
-        const batch = this.#takeBatch();
+        let batch: Waiting[];
+        try {
+          batch = this.#takeBatch();
+        } catch {
+          // An operation that cannot be measured (a getter that throws) must not
+          // stop the committer: the head goes alone, and Deno judges it.
+          batch = this.#commits.splice(0, 1);
+        }
         for (const waiting of batch) if (!waiting.lazy) this.#eager--;
         if (batch.length === 1) await this.#commitAlone(batch[0]);
         else await this.#commitTogether(batch);
@@ -515,6 +524,11 @@ function measure(steps: Step[]): Footprint {
   // Deno counts the keys of checks and mutations, and the keys again with the
   // values of mutations that carry one; every key counts here, which is more.
   const touch = (key: Deno.KvKey, use: number) => {
+    if (!plainKey(key)) {
+      // A key Deno may refuse, or one with commitVersionstamp(): alone, Deno judges it.
+      footprint.alone = true;
+      return 0;
+    }
     const id = keyId(key);
     footprint.keys.set(id, (footprint.keys.get(id) ?? 0) | use);
     const bytes = keyBytes(key);
@@ -567,6 +581,19 @@ function measure(steps: Step[]): Footprint {
   }
   if (!Number.isFinite(footprint.payloadBytes)) footprint.alone = true;
   return footprint;
+}
+
+/** Whether every part of `key` is of a kind {@link keyId} and the size estimate know. */
+function plainKey(key: Deno.KvKey): boolean {
+  if (!Array.isArray(key)) return false;
+  for (const part of key) {
+    const kind = typeof part;
+    if (
+      kind !== "string" && kind !== "number" && kind !== "bigint" && kind !== "boolean" &&
+      !(part instanceof Uint8Array)
+    ) return false;
+  }
+  return true;
 }
 
 /**

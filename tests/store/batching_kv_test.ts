@@ -414,3 +414,31 @@ Deno.test("batching kv: a batch whose commit may have landed is not committed ag
   assert.ok((await mark).ok);
   assert.strictEqual((await kv.get(["seen"])).value, true);
 });
+
+batchingTest("a key Deno refuses fails its own operation only; commits go on", async (kv) => {
+  const timeout = new Promise<"stuck">((resolve) => {
+    const timer = setTimeout(() => resolve("stuck"), 2_000);
+    Deno.unrefTimer(timer);
+  });
+  const throwing = {
+    get boom(): number {
+      throw new Error("getter");
+    },
+  };
+  const commits = Promise.allSettled([
+    kv.atomic().set(["bad", undefined as unknown as number], 1).commit(),
+    kv.atomic().set(["ok", 1], 1).commit(),
+    kv.atomic().set(["log", kv.commitVersionstamp()], "stamped").commit(),
+    kv.atomic().set(["odd"], throwing).commit(),
+    kv.atomic().set(["ok", 2], 2).commit(),
+  ]);
+  const outcomes = await Promise.race([commits, timeout]);
+  assert.notStrictEqual(outcomes, "stuck", "the committer stopped");
+  assert.deepStrictEqual(
+    (outcomes as PromiseSettledResult<unknown>[]).map((outcome) => outcome.status),
+    ["rejected", "fulfilled", "fulfilled", "rejected", "fulfilled"],
+  );
+  assert.strictEqual((await kv.get(["ok", 2])).value, 2);
+  const stamped = await Array.fromAsync(kv.list({ prefix: ["log"] }));
+  assert.deepStrictEqual(stamped.map((entry) => entry.value), ["stamped"]);
+});
