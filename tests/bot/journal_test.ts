@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import type { Update } from "grammy/types";
+import { Bot } from "grammy";
+import type { BotContext } from "../../src/bot/context.ts";
+import { contextMiddleware } from "../../src/bot/middleware/context.ts";
 import { journaledUpdates, journalTransformer, marksSettled } from "../../src/bot/journal.ts";
 import { createLogger, silentLogger } from "../../src/log.ts";
 import { keys } from "../../src/store/keys.ts";
@@ -225,4 +228,28 @@ Deno.test("journal: a repeat fetched after its mark landed is dropped, its mark 
   assert.equal(reads, 1, "one read for the batch, none for the update");
   assert.ok(lines.some((l) => l.includes("Dropped a repeated update")), lines.join("\n"));
   assert.deepEqual(await journaledUpdates(app.kv), []);
+});
+
+Deno.test("journal: a read-ahead hook that throws does not keep its update in the journal", async () => {
+  await using app = await createTestApp();
+  const warnings: string[] = [];
+  const deps = {
+    ...app.deps,
+    log: { ...app.deps.log, warn: (message: string) => warnings.push(message) },
+  };
+  const bot = new Bot<BotContext>("123:test", { botInfo: app.bot.botInfo });
+  const handled: number[] = [];
+  bot.use(contextMiddleware(deps, [() => {
+    throw new Error("a hook's bug");
+  }]));
+  bot.use((ctx) => {
+    handled.push(ctx.update.update_id);
+  });
+  const update = make.privateText(make.user(777), "hello there, is anyone here?");
+  await app.kv.set(keys.journal(update.update_id), update);
+  await bot.handleUpdate(update);
+  await marksSettled(app.kv);
+  assert.deepEqual(handled, [update.update_id]);
+  assert.deepEqual(await journaledUpdates(app.kv), [], "left the journal");
+  assert.ok(warnings.some((w) => w.includes("read-ahead hook failed")), warnings.join("\n"));
 });

@@ -40,7 +40,7 @@ export function contextMiddleware(
       ? [keys.user(sender.id), ctx.isAdmin ? keys.replyMode(sender.id) : keys.pending(sender.id)]
       : [];
     // One getMany: the features get what the sender's records leave.
-    const ahead = prefetch.flatMap((keysOf) => keysOf(ctx))
+    const ahead = prefetch.flatMap((keysOf) => readAhead(deps, keysOf, ctx))
       .slice(0, KV_LIMITS.readKeys - own.length);
     return journaled(deps, ctx.update.update_id, [...own, ...ahead], async (entries) => {
       ctx.prefetched = ahead.length
@@ -63,4 +63,21 @@ export function contextMiddleware(
       await next();
     });
   };
+}
+
+/**
+ * A hook's keys; none when it throws. It runs before the journal, so a throw
+ * would leave the update journaled and replayed at every start: without its
+ * read-ahead the feature reads for itself.
+ */
+function readAhead(deps: BotDeps, keysOf: Prefetch, ctx: BotContext): Deno.KvKey[] {
+  try {
+    return keysOf(ctx);
+  } catch (error) {
+    deps.log.warn("A read-ahead hook failed; the update goes on without it", {
+      updateId: ctx.update.update_id,
+      error,
+    });
+    return [];
+  }
 }
