@@ -8,25 +8,16 @@
  *
  * @module
  */
-import { createBot } from "../src/bot/mod.ts";
 import { marksSettled } from "../src/bot/journal.ts";
 import { systemClock } from "../src/clock.ts";
-import { createFakeApi } from "./fake_api.ts";
-import { BENCH_BOT_INFO, benchDeps } from "./setup.ts";
+import { createBenchBot } from "./setup.ts";
 import { runLoad } from "./load_driver.ts";
 
 const [path, dataDir] = Deno.args;
 if (!path || !dataDir) throw new Error("Usage: idle.ts <store path> <data dir>");
 
 const kv = await Deno.openKv(path);
-const api = createFakeApi();
-const deps = benchDeps(kv, dataDir, systemClock);
-const bot = createBot(deps, {
-  botInfo: BENCH_BOT_INFO,
-  transformers: [api.transformer],
-  maxRetryAttempts: 0,
-});
-await bot.init();
+const { deps, bot } = await createBenchBot(kv, dataDir, systemClock);
 const rssBefore = Deno.memoryUsage().rss;
 await runLoad((update) => bot.handleUpdate(update), kv, {
   conversations: 1,

@@ -9,11 +9,9 @@
  */
 import "../src/quiet_warnings.ts";
 import { Session } from "node:inspector";
-import { createBot } from "../src/bot/mod.ts";
 import { marksSettled } from "../src/bot/journal.ts";
 import { systemClock } from "../src/clock.ts";
-import { createFakeApi } from "./fake_api.ts";
-import { BENCH_BOT_INFO, benchDeps } from "./setup.ts";
+import { createBenchBot } from "./setup.ts";
 import { runLoad } from "./load_driver.ts";
 
 interface ProfileNode {
@@ -37,14 +35,7 @@ const out = option("--out");
 
 const dir = await Deno.makeTempDir({ prefix: "support-desk-profile-" });
 const kv = await Deno.openKv(`${dir}/load.kv`);
-const api = createFakeApi();
-const deps = benchDeps(kv, dir, systemClock);
-const bot = createBot(deps, {
-  botInfo: BENCH_BOT_INFO,
-  transformers: [api.transformer],
-  maxRetryAttempts: 0,
-});
-await bot.init();
+const { deps, bot } = await createBenchBot(kv, dir, systemClock);
 const handle = (update: Parameters<typeof bot.handleUpdate>[0]) => bot.handleUpdate(update);
 await runLoad(handle, kv, { conversations: 100, lanes: 32, firstUserId: 1, firstUpdateId: 1 });
 await marksSettled(deps.kv);

@@ -11,12 +11,11 @@
  */
 import "../src/quiet_warnings.ts";
 import type { Bot } from "grammy";
-import { createBot } from "../src/bot/mod.ts";
 import { marksSettled } from "../src/bot/journal.ts";
 import type { BotContext, BotDeps } from "../src/bot/context.ts";
 import { systemClock } from "../src/clock.ts";
 import { createFakeApi, type FakeApi } from "./fake_api.ts";
-import { BENCH_BOT_INFO, benchDeps } from "./setup.ts";
+import { createBenchBot } from "./setup.ts";
 import { type HandleUpdate, type LoadResult, runLoad } from "./load_driver.ts";
 import { createFloorBot } from "./floor.ts";
 import { countingKv } from "./kv_counter.ts";
@@ -58,14 +57,7 @@ interface Bench {
 
 async function openRealBot(path: string): Promise<Bench & { bot: Bot<BotContext> }> {
   const kv = await Deno.openKv(path);
-  const api = createFakeApi();
-  const deps = benchDeps(kv, dir, systemClock);
-  const bot = createBot(deps, {
-    botInfo: BENCH_BOT_INFO,
-    transformers: [api.transformer],
-    maxRetryAttempts: 0,
-  });
-  await bot.init();
+  const { deps, api, bot } = await createBenchBot(kv, dir, systemClock);
   return { name: "our bot", handle: (u) => bot.handleUpdate(u), kv, api, deps, bot };
 }
 
@@ -138,14 +130,11 @@ const loadStats = await readStats(real.kv, Date.now());
 
 // Where the round trips go: a short extra pass through a counting wrapper (untimed).
 const counted = countingKv(await Deno.openKv(`${dir}/counted.kv`));
-const countedApi = createFakeApi();
-const countedDeps = benchDeps(counted.kv, dir, systemClock);
-const countedBot = createBot(countedDeps, {
-  botInfo: BENCH_BOT_INFO,
-  transformers: [countedApi.transformer],
-  maxRetryAttempts: 0,
-});
-await countedBot.init();
+const { deps: countedDeps, api: countedApi, bot: countedBot } = await createBenchBot(
+  counted.kv,
+  dir,
+  systemClock,
+);
 const STEPS = [
   "user: first message",
   "user: follow-up",

@@ -12,13 +12,11 @@
  */
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
-import { createBot } from "../src/bot/mod.ts";
 import type { BotContext, BotDeps } from "../src/bot/context.ts";
 import { inboxPage } from "../src/store/tickets.ts";
 import { readStats } from "../src/store/stats.ts";
 import { sweepAutoClose } from "../src/jobs/autoclose.ts";
-import { createFakeApi } from "./fake_api.ts";
-import { ADMINS, BENCH_BOT_INFO, benchDeps } from "./setup.ts";
+import { ADMINS, BENCH_BOT_INFO, createBenchBot } from "./setup.ts";
 import { addOpenTickets, fillHistory } from "./fill.ts";
 import { median } from "./report.ts";
 
@@ -70,14 +68,7 @@ export async function buildScaleStore(
     firstUserId: 20_000_000,
   });
   const fillSeconds = (performance.now() - started) / 1000;
-  const deps = benchDeps(kv, dir, { now: () => now });
-  const api = createFakeApi();
-  const bot = createBot(deps, {
-    botInfo: BENCH_BOT_INFO,
-    transformers: [api.transformer],
-    maxRetryAttempts: 0,
-  });
-  await bot.init();
+  const { deps, bot } = await createBenchBot(kv, dir, { now: () => now });
   return {
     closed,
     path,

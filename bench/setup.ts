@@ -6,7 +6,10 @@
  */
 import type { UserFromGetMe } from "grammy/types";
 import { type Config, parseConfig } from "../src/config.ts";
-import type { BotDeps } from "../src/bot/context.ts";
+import type { Bot } from "grammy";
+import type { BotContext, BotDeps } from "../src/bot/context.ts";
+import { createBot } from "../src/bot/mod.ts";
+import { createFakeApi, type FakeApi } from "./fake_api.ts";
 import { noAlerts } from "../src/bot/context.ts";
 import { loadTranslator } from "../src/i18n.ts";
 import { silentLogger } from "../src/log.ts";
@@ -58,4 +61,21 @@ export function benchDeps(kv: Deno.Kv, dataDir: string, clock: Clock): BotDeps {
     alerts: noAlerts,
     runtime: { startedAt: clock.now(), errorCount: 0, inFlight: 0 },
   };
+}
+
+/** A benchmark bot: the real bot on `kv` (see {@link benchDeps}), Telegram faked by `api`. */
+export async function createBenchBot(
+  kv: Deno.Kv,
+  dataDir: string,
+  clock: Clock,
+  api: FakeApi = createFakeApi(),
+): Promise<{ deps: BotDeps; api: FakeApi; bot: Bot<BotContext> }> {
+  const deps = benchDeps(kv, dataDir, clock);
+  const bot = createBot(deps, {
+    botInfo: BENCH_BOT_INFO,
+    transformers: [api.transformer],
+    maxRetryAttempts: 0,
+  });
+  await bot.init();
+  return { deps, api, bot };
 }

@@ -9,12 +9,11 @@
  */
 import "../src/quiet_warnings.ts";
 import type { Update } from "grammy/types";
-import { createBot } from "../src/bot/mod.ts";
 import { journalTransformer, marksSettled } from "../src/bot/journal.ts";
 import { keys } from "../src/store/keys.ts";
 import { systemClock } from "../src/clock.ts";
 import { createFakeApi } from "./fake_api.ts";
-import { ADMINS, BENCH_BOT_INFO, benchDeps } from "./setup.ts";
+import { ADMINS, createBenchBot } from "./setup.ts";
 import { runLoad } from "./load_driver.ts";
 import { createFloorBot } from "./floor.ts";
 
@@ -100,13 +99,7 @@ async function measure(name: string, handle: (u: Update) => Promise<unknown>, kv
 
 const raw = await Deno.openKv(`${dir}/load.kv`);
 const timed = timedKv(raw);
-const deps = benchDeps(timed.kv, dir, systemClock);
-const bot = createBot(deps, {
-  botInfo: BENCH_BOT_INFO,
-  transformers: [createFakeApi().transformer],
-  maxRetryAttempts: 0,
-});
-await bot.init();
+const { deps, bot } = await createBenchBot(timed.kv, dir, systemClock);
 await measure("our bot", (u) => bot.handleUpdate(u), raw);
 await marksSettled(deps.kv);
 for (const [kind, row] of timed.times) {

@@ -31,6 +31,7 @@ import type { Transformer } from "grammy";
 import type { Update } from "grammy/types";
 import type { BotDeps } from "./context.ts";
 import { keys } from "../store/keys.ts";
+import { readMany } from "../store/read_many.ts";
 import { flushLazy, lazyAtomic } from "../store/batching_kv.ts";
 
 /** How long an update id is remembered; Telegram keeps unconfirmed updates for 24 hours. */
@@ -65,14 +66,15 @@ export function journalTransformer(deps: Pick<BotDeps, "kv" | "log">): Transform
     if (updates.length === 0) return response;
     // A mark issued before this answer (start-up replay's) must be seen below.
     await marksSettled(deps.kv);
+    const seen = await readMany<number, true>(
+      deps.kv,
+      updates.map((update) => update.update_id),
+      keys.updateSeen,
+    );
     const fresh: Update[] = [];
-    for (let i = 0; i < updates.length; i += 10) {
-      const batch = updates.slice(i, i + 10);
-      const seen = await deps.kv.getMany(batch.map((u) => keys.updateSeen(u.update_id)));
-      batch.forEach((update, index) => {
-        if (seen[index].versionstamp === null) fresh.push(update);
-        else noteHandled(deps.kv, update.update_id);
-      });
+    for (const update of updates) {
+      if (seen.has(update.update_id)) noteHandled(deps.kv, update.update_id);
+      else fresh.push(update);
     }
     for (const group of sizedGroups(fresh)) await writeJournal(deps, group);
     return response;

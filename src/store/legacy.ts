@@ -15,6 +15,7 @@
  * @module
  */
 import { keys } from "./keys.ts";
+import { readMany } from "./read_many.ts";
 
 /** Our ticket id of an imported ticket, or null. */
 export async function findByLegacyId(kv: Deno.Kv, legacyId: string): Promise<number | null> {
@@ -26,15 +27,7 @@ export async function findManyByLegacyId(
   kv: Deno.Kv,
   legacyIds: readonly string[],
 ): Promise<Map<string, number>> {
-  const found = new Map<string, number>();
-  for (let i = 0; i < legacyIds.length; i += 10) {
-    const batch = legacyIds.slice(i, i + 10);
-    const entries = await kv.getMany<number[]>(batch.map(keys.legacyTicket));
-    entries.forEach((entry, index) => {
-      if (entry.value !== null) found.set(batch[index], entry.value);
-    });
-  }
-  return found;
+  return await readMany<string, number>(kv, legacyIds, keys.legacyTicket);
 }
 
 /** Adds to `op` the link from a legacy id to the ticket imported under it. */
@@ -58,15 +51,8 @@ export async function findImportedBans(
   kv: Deno.Kv,
   userIds: readonly number[],
 ): Promise<Set<number>> {
-  const found = new Set<number>();
-  for (let i = 0; i < userIds.length; i += 10) {
-    const batch = userIds.slice(i, i + 10);
-    const entries = await kv.getMany<LegacyBanRecord[]>(batch.map(keys.legacyBan));
-    entries.forEach((entry, index) => {
-      if (entry.value !== null) found.add(batch[index]);
-    });
-  }
-  return found;
+  const found = await readMany<number, LegacyBanRecord>(kv, userIds, keys.legacyBan);
+  return new Set(found.keys());
 }
 
 /** Adds to `op` the mark that the banned.json entry of `userId` was imported. */

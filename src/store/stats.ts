@@ -6,6 +6,7 @@
  */
 import { dayOf, keys, type StatName } from "./keys.ts";
 import { counterValue } from "./counters.ts";
+import { readMany } from "./read_many.ts";
 
 /** The statistics screen's figures. */
 export interface Stats {
@@ -49,13 +50,8 @@ const DAY_MS = 86_400_000;
 
 /** Reads the statistics as of `now`. */
 export async function readStats(kv: Deno.Kv, now: number): Promise<Stats> {
-  const totals = new Map<StatName, number>();
-  for (let i = 0; i < TOTALS.length; i += 10) {
-    const names = TOTALS.slice(i, i + 10);
-    const entries = await kv.getMany<Deno.KvU64[]>(names.map((name) => keys.stat(name)));
-    entries.forEach((entry, index) => totals.set(names[index], counterValue(entry.value)));
-  }
-  const total = (name: StatName) => totals.get(name) ?? 0;
+  const totals = await readCounters(kv, TOTALS);
+  const total = (name: StatName) => totals[name] ?? 0;
 
   // The last 30 days, today included.
   const firstDay = dayOf(now - 29 * DAY_MS);
@@ -114,11 +110,8 @@ export async function readCounters<N extends StatName>(
   kv: Deno.Kv,
   names: readonly N[],
 ): Promise<Record<N, number>> {
+  const found = await readMany<N, Deno.KvU64>(kv, names, (name) => keys.stat(name));
   const result = {} as Record<N, number>;
-  for (let i = 0; i < names.length; i += 10) {
-    const batch = names.slice(i, i + 10);
-    const entries = await kv.getMany<Deno.KvU64[]>(batch.map((name) => keys.stat(name)));
-    entries.forEach((entry, index) => result[batch[index]] = counterValue(entry.value));
-  }
+  for (const name of names) result[name] = counterValue(found.get(name));
   return result;
 }

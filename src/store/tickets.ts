@@ -10,6 +10,7 @@
  */
 import { dayOf, keys } from "./keys.ts";
 import { decrement, increment } from "./counters.ts";
+import { readMany } from "./read_many.ts";
 import { inboxPosition, openTicket, type Ticket, type TicketStatus } from "../domain/ticket.ts";
 
 /** What a stored message is. "edit" records a later edit of an earlier message. */
@@ -74,12 +75,8 @@ export async function getTicket(kv: Deno.Kv, ticketId: number): Promise<Ticket |
 
 /** Reads several tickets in as few round trips as Deno KV allows (10 keys each). */
 export async function getTickets(kv: Deno.Kv, ticketIds: number[]): Promise<Ticket[]> {
-  const found: Ticket[] = [];
-  for (let i = 0; i < ticketIds.length; i += 10) {
-    const batch = await kv.getMany<Ticket[]>(ticketIds.slice(i, i + 10).map(keys.ticket));
-    for (const entry of batch) if (entry.value) found.push(entry.value);
-  }
-  return found;
+  const found = await readMany<number, Ticket>(kv, ticketIds, keys.ticket);
+  return ticketIds.flatMap((id) => found.get(id) ?? []);
 }
 
 /** The open ticket of a user, if any. */
@@ -355,16 +352,7 @@ export async function getOpenTicketIds(
   kv: Deno.Kv,
   userIds: readonly number[],
 ): Promise<Map<number, number>> {
-  const found = new Map<number, number>();
-  const ids = [...new Set(userIds)];
-  for (let i = 0; i < ids.length; i += 10) {
-    const batch = ids.slice(i, i + 10);
-    const entries = await kv.getMany<number[]>(batch.map(keys.openTicket));
-    entries.forEach((entry, index) => {
-      if (entry.value !== null) found.set(batch[index], entry.value);
-    });
-  }
-  return found;
+  return await readMany<number, number>(kv, userIds, keys.openTicket);
 }
 
 /**

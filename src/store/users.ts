@@ -6,6 +6,7 @@
  */
 import type { Locale } from "../config.ts";
 import { keys } from "./keys.ts";
+import { readMany } from "./read_many.ts";
 import { decrement, increment } from "./counters.ts";
 
 /** A user as stored under ["user", id]. Times are epoch milliseconds. */
@@ -57,14 +58,8 @@ export async function getUsers(
   kv: Deno.Kv,
   userIds: readonly number[],
 ): Promise<Map<number, UserRecord | null>> {
-  const found = new Map<number, UserRecord | null>();
-  const ids = [...new Set(userIds)];
-  for (let i = 0; i < ids.length; i += 10) {
-    const batch = ids.slice(i, i + 10);
-    const entries = await kv.getMany<UserRecord[]>(batch.map(keys.user));
-    batch.forEach((id, index) => found.set(id, entries[index].value));
-  }
-  return found;
+  const found = await readMany<number, UserRecord>(kv, userIds, keys.user);
+  return new Map(userIds.map((id) => [id, found.get(id) ?? null]));
 }
 
 /** How long a record in {@link getKnownUsers}' cache is trusted without a read. */
