@@ -8,16 +8,11 @@ import { allEntries } from "../../src/store/snapshot.ts";
 import { tempDir, userWrites } from "./fixtures.ts";
 import { startPermissions } from "../../scripts/compile.ts";
 import { fixture } from "../legacy/support.ts";
+import { capture } from "../helpers/output.ts";
 
 const denoJson = JSON.parse(
   await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
 );
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, output: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
-}
 
 Deno.test("cli: backup prints only the archive path on stdout and records the backup", async () => {
   await using dir = await tempDir();

@@ -6,12 +6,7 @@ import { runCli } from "../../src/cli.ts";
 import { APP_VERSION } from "../../src/version.ts";
 import { RUNNING_REFUSAL } from "../../src/legacy/command.ts";
 import { fixture, storeData } from "../legacy/support.ts";
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, output: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
-}
+import { capture } from "../helpers/output.ts";
 
 Deno.test("heartbeat: answered polls write it, at most every 15 s", async () => {
   await using app = await createTestApp();
