@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { openLocalStore } from "../src/store/mod.ts";
 import { marksSettled } from "../src/bot/journal.ts";
 import { systemClock } from "../src/clock.ts";
 import { createBenchBot } from "./setup.ts";
@@ -16,7 +17,7 @@ import { runLoad } from "./load_driver.ts";
 const [path, dataDir] = Deno.args;
 if (!path || !dataDir) throw new Error("Usage: idle.ts <store path> <data dir>");
 
-const kv = await Deno.openKv(path);
+const kv = await openLocalStore(path);
 const { deps, bot } = await createBenchBot(kv, dataDir, systemClock);
 const rssBefore = Deno.memoryUsage().rss;
 await runLoad((update) => bot.handleUpdate(update), kv, {

@@ -12,6 +12,7 @@ import { Session } from "node:inspector";
 import { marksSettled } from "../src/bot/journal.ts";
 import { systemClock } from "../src/clock.ts";
 import { createBenchBot } from "./setup.ts";
+import { openLocalStore } from "../src/store/mod.ts";
 import { runLoad } from "./load_driver.ts";
 
 interface ProfileNode {
@@ -34,7 +35,7 @@ const lanes = Number(option("--lanes") ?? 32);
 const out = option("--out");
 
 const dir = await Deno.makeTempDir({ prefix: "support-desk-profile-" });
-const kv = await Deno.openKv(`${dir}/load.kv`);
+const kv = await openLocalStore(`${dir}/load.kv`);
 const { deps, bot } = await createBenchBot(kv, dir, systemClock);
 const handle = (update: Parameters<typeof bot.handleUpdate>[0]) => bot.handleUpdate(update);
 await runLoad(handle, kv, { conversations: 100, lanes: 32, firstUserId: 1, firstUpdateId: 1 });

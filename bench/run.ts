@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { openLocalStore } from "../src/store/mod.ts";
 import "../src/quiet_warnings.ts";
 import type { Bot } from "grammy";
 import { marksSettled } from "../src/bot/journal.ts";
@@ -56,7 +57,7 @@ interface Bench {
 }
 
 async function openRealBot(path: string): Promise<Bench & { bot: Bot<BotContext> }> {
-  const kv = await Deno.openKv(path);
+  const kv = await openLocalStore(path);
   const { deps, api, bot } = await createBenchBot(kv, dir, systemClock);
   return { name: "our bot", handle: (u) => bot.handleUpdate(u), kv, api, deps, bot };
 }

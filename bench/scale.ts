@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { openLocalStore } from "../src/store/mod.ts";
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { BotContext, BotDeps } from "../src/bot/context.ts";
@@ -51,7 +52,7 @@ export async function buildScaleStore(
   now: number,
 ): Promise<ScaleStore> {
   const path = `${dir}/scale-${closed}.kv`;
-  const kv = await Deno.openKv(path);
+  const kv = await openLocalStore(path);
   const started = performance.now();
   const lastClosed = await fillHistory(kv, {
     closed,

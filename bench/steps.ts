@@ -16,13 +16,13 @@ import { createFakeApi } from "./fake_api.ts";
 import { ADMINS, createBenchBot } from "./setup.ts";
 import { runLoad } from "./load_driver.ts";
 import { createFloorBot } from "./floor.ts";
+import { batchingKv } from "../src/store/batching_kv.ts";
 
 const conversations = Number(Deno.args[0] ?? 800);
 const dir = await Deno.makeTempDir({ prefix: "support-desk-steps-" });
 
 /** Times every store call of `kv` by kind. */
-function timedKv(kv: Deno.Kv) {
-  const times = new Map<string, { n: number; ms: number }>();
+function timedKv(kv: Deno.Kv, times = new Map<string, { n: number; ms: number }>()) {
   const note = (kind: string, started: number) => {
     const row = times.get(kind) ?? { n: 0, ms: 0 };
     row.n++;
@@ -97,10 +97,14 @@ async function measure(name: string, handle: (u: Update) => Promise<unknown>, kv
   }
 }
 
+// As openLocalStore: commits through the batching layer, reads on a second connection.
 const raw = await Deno.openKv(`${dir}/load.kv`);
+const rawReader = await Deno.openKv(`${dir}/load.kv`);
 const timed = timedKv(raw);
-const { deps, bot } = await createBenchBot(timed.kv, dir, systemClock);
-await measure("our bot", (u) => bot.handleUpdate(u), raw);
+const timedReader = timedKv(rawReader, timed.times);
+const store = batchingKv(timed.kv, { reader: timedReader.kv });
+const { deps, bot } = await createBenchBot(store, dir, systemClock);
+await measure("our bot", (u) => bot.handleUpdate(u), store);
 await marksSettled(deps.kv);
 for (const [kind, row] of timed.times) {
   console.log(`  store ${kind.padEnd(8)} ${row.n} calls, ${(row.ms / row.n).toFixed(3)} ms each`);
@@ -146,6 +150,6 @@ console.log(
 const floorKv = await Deno.openKv(`${dir}/floor.kv`);
 const floorBot = await createFloorBot(floorKv, createFakeApi());
 await measure("floor", (u) => floorBot.handleUpdate(u), floorKv);
-raw.close();
+store.close();
 floorKv.close();
 await Deno.remove(dir, { recursive: true });

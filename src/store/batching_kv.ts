@@ -11,7 +11,15 @@
  * version every key written by the batch now has.
  *
  * Reads (`get`, `getMany`, `list`) and everything else go straight to the
- * store. A read made after a commit resolved therefore sees it. (Coalescing
+ * store. A read made after a commit resolved therefore sees it. Reads may go
+ * to a second connection to the same file (`reader`, see {@link batchingKv}):
+ * Deno KV runs each connection's calls in turn on that connection's own
+ * thread, so a read then no longer waits behind a commit in progress, and it
+ * still sees every commit that resolved before it was made (SQLite's WAL gives
+ * each read the newest committed state). Writes never go to the reader, so
+ * the file keeps one connection that commits (Deno KV's own clean-up of
+ * expired keys runs on every connection, about once a minute, and SQLite
+ * makes concurrent writers take turns). (Coalescing
  * reads into `getMany` calls was tried and left out: Deno KV's cost of a read
  * grows with its keys rather than its calls, so it saved no measurable time,
  * and it made single-update latencies less steady; see bench/README.md.)
@@ -130,6 +138,8 @@ interface Waiting {
 /** A `Deno.Kv` whose concurrent commits share atomic operations; see the module doc. */
 export class BatchingKv implements Deno.Kv {
   readonly #kv: Deno.Kv;
+  /** Where `get`, `getMany` and `list` go: a second connection, or `#kv` itself. */
+  readonly #reader: Deno.Kv;
   #commits: Waiting[] = [];
   #committing = false;
   /** Commits that start a batch by themselves, in the queue. */
@@ -139,8 +149,9 @@ export class BatchingKv implements Deno.Kv {
   #linger: ReturnType<typeof setTimeout> | undefined;
 
   /** Wraps `kv`; prefer {@link batchingKv}, which does not wrap twice. */
-  constructor(kv: Deno.Kv) {
+  constructor(kv: Deno.Kv, reader: Deno.Kv = kv) {
     this.#kv = kv;
+    this.#reader = reader;
   }
 
   // ---------------------------------------------------------------- commits
@@ -296,21 +307,21 @@ export class BatchingKv implements Deno.Kv {
     key: Deno.KvKey,
     options?: { consistency?: Deno.KvConsistencyLevel },
   ): Promise<Deno.KvEntryMaybe<T>> {
-    return this.#kv.get<T>(key, options);
+    return this.#reader.get<T>(key, options);
   }
 
   getMany<T extends readonly unknown[]>(
     keys: readonly [...{ [K in keyof T]: Deno.KvKey }],
     options?: { consistency?: Deno.KvConsistencyLevel },
   ): Promise<{ [K in keyof T]: Deno.KvEntryMaybe<T[K]> }> {
-    return this.#kv.getMany<T>(keys, options);
+    return this.#reader.getMany<T>(keys, options);
   }
 
   list<T = unknown>(
     selector: Deno.KvListSelector,
     options?: Deno.KvListOptions,
   ): Deno.KvListIterator<T> {
-    return this.#kv.list<T>(selector, options);
+    return this.#reader.list<T>(selector, options);
   }
 
   enqueue(value: unknown, options?: EnqueueOptions): Promise<Deno.KvCommitResult> {
@@ -337,6 +348,7 @@ export class BatchingKv implements Deno.Kv {
     // Whatever still waits fails on the closed store, rather than waiting forever.
     this.flush();
     this.#kv.close();
+    if (this.#reader !== this.#kv) this.#reader.close();
   }
 
   [Symbol.dispose](): void {
@@ -346,15 +358,23 @@ export class BatchingKv implements Deno.Kv {
 
 /**
  * Wraps `kv` in a {@link BatchingKv}; a store already wrapped is returned as it is.
+ * With `reader`, a second connection to the same local file, reads go there
+ * (and closing the store closes both). Never give a reader for `:memory:`
+ * (each such connection is a store of its own) or a remote store.
  *
  * @example
  * ```ts
  * const kv = batchingKv(await Deno.openKv(":memory:"));
  * await kv.set(["greeting"], "hello");
  * ```
+ *
+ * @example
+ * ```ts
+ * const kv = batchingKv(await Deno.openKv("bot.kv"), { reader: await Deno.openKv("bot.kv") });
+ * ```
  */
-export function batchingKv(kv: Deno.Kv): Deno.Kv {
-  return kv instanceof BatchingKv ? kv : new BatchingKv(kv);
+export function batchingKv(kv: Deno.Kv, options: { reader?: Deno.Kv } = {}): Deno.Kv {
+  return kv instanceof BatchingKv ? kv : new BatchingKv(kv, options.reader);
 }
 
 /**

@@ -63,7 +63,34 @@ export async function openStore(
       { cause: error },
     );
   }
-  return batchingKv(kv);
+  if (config.kvUrl) return batchingKv(kv);
+  try {
+    return await withReader(kv, location);
+  } catch (error) {
+    kv.close();
+    throw new StoreError(
+      `Cannot open the store at '${location}': ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * The local store at `path`, as the bot uses it: commits grouped by
+ * {@link batchingKv}, reads on a second connection to the file, so that a read
+ * does not wait behind a commit on Deno KV's one thread per connection.
+ *
+ * @example
+ * ```ts
+ * const kv = await openLocalStore("bot_data/bot.kv");
+ * ```
+ */
+export async function openLocalStore(path: string): Promise<Deno.Kv> {
+  return await withReader(await Deno.openKv(path), path);
+}
+
+async function withReader(writer: Deno.Kv, path: string): Promise<Deno.Kv> {
+  return batchingKv(writer, { reader: await Deno.openKv(path) });
 }
 
 /**

@@ -14,6 +14,7 @@ import { createBot } from "../../src/bot/mod.ts";
 import { loadTranslator, type Translator } from "../../src/i18n.ts";
 import { silentLogger } from "../../src/log.ts";
 import { batchingKv } from "../../src/store/batching_kv.ts";
+import { openLocalStore } from "../../src/store/mod.ts";
 import { marksSettled } from "../../src/bot/journal.ts";
 import { TelegramSim } from "./telegram_sim.ts";
 import { TEST_BOT_INFO } from "./bot_api.ts";
@@ -78,8 +79,11 @@ export interface TestAppOptions {
 /** Builds a test app. Use with `await using app = await createTestApp()`. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const config = parseConfig({ ...BASE_ENV, ...options.env });
-  // As openStore does for the real bot: commits and reads go through the batching layer.
-  const kv = batchingKv(options.kv ?? await Deno.openKv(options.kvPath ?? ":memory:"));
+  // As openStore does for the real bot: commits go through the batching layer,
+  // and a file store reads on a second connection.
+  const kv = options.kvPath
+    ? await openLocalStore(options.kvPath)
+    : batchingKv(options.kv ?? await Deno.openKv(":memory:"));
   const sim = options.sim ?? new TelegramSim();
   const clock = options.clock ?? new TestClock();
   sharedI18n ??= loadTranslator();

@@ -442,3 +442,58 @@ batchingTest("a key Deno refuses fails its own operation only; commits go on", a
   const stamped = await Array.fromAsync(kv.list({ prefix: ["log"] }));
   assert.deepStrictEqual(stamped.map((entry) => entry.value), ["stamped"]);
 });
+
+Deno.test("batching kv: with a reader, reads go to it and writes never do; close closes both", async () => {
+  const writer = await Deno.openKv(":memory:");
+  const reader = await Deno.openKv(":memory:");
+  await reader.set(["where"], "reader");
+  await reader.set(["list", 1], "r1");
+  const kv = batchingKv(writer, { reader });
+  assert.ok((await kv.atomic().set(["where"], "writer").commit()).ok);
+  await kv.set(["list", 2], "w2");
+  await kv.delete(["list", 1]);
+  // Three kinds of read, all answered by the reader.
+  assert.strictEqual((await kv.get(["where"])).value, "reader");
+  assert.deepStrictEqual((await kv.getMany([["where"], ["list", 2]])).map((e) => e.value), [
+    "reader",
+    null,
+  ]);
+  const listed = [];
+  for await (const entry of kv.list({ prefix: ["list"] })) listed.push(entry.value);
+  assert.deepStrictEqual(listed, ["r1"]);
+  // The writes landed on the writer only.
+  assert.strictEqual((await writer.get(["where"])).value, "writer");
+  assert.strictEqual((await writer.get(["list", 2])).value, "w2");
+  assert.strictEqual((await reader.get(["list", 2])).value, null);
+  kv.close();
+  await assert.rejects(() => writer.get(["where"]));
+  await assert.rejects(() => reader.get(["where"]));
+});
+
+Deno.test("batching kv: on one file, a read through the reader sees every commit that resolved before it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/bot.kv`;
+    const kv = batchingKv(await Deno.openKv(path), { reader: await Deno.openKv(path) });
+    // Twenty writers at once (so commits share batches), each reading back at once.
+    let stale = 0;
+    await Promise.all(Array.from({ length: 20 }, async (_, writerIndex) => {
+      for (let round = 1; round <= 25; round++) {
+        const key = ["counter", writerIndex];
+        const before = await kv.get<number>(key);
+        const result = await kv.atomic().check(before).set(key, round).sum(["total"], 1n)
+          .commit();
+        assert.ok(result.ok);
+        const after = await kv.getMany<[number, Deno.KvU64]>([key, ["total"]]);
+        if (after[0].value !== round || after[0].versionstamp !== result.versionstamp) stale++;
+        // The total counts at least this writer's own commits so far.
+        if (after[1].value!.value < BigInt(round)) stale++;
+      }
+    }));
+    assert.strictEqual(stale, 0);
+    assert.strictEqual((await kv.get<Deno.KvU64>(["total"])).value?.value, 500n);
+    kv.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

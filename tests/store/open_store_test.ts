@@ -62,3 +62,20 @@ Deno.test("store: KV_URL takes the place of the local file", () => {
     "https://kv.example/db",
   );
 });
+
+Deno.test("store: a local store reads what it just wrote, and closing it closes reads too", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const kv = await openStore({ dataDir: dir });
+    for (let i = 0; i < 50; i++) {
+      const { versionstamp } = await kv.set(["probe"], i);
+      const read = await kv.get(["probe"]);
+      assert.deepStrictEqual([read.value, read.versionstamp], [i, versionstamp]);
+    }
+    kv.close();
+    await assert.rejects(() => kv.get(["probe"]));
+    await assert.rejects(() => kv.set(["probe"], 0));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
