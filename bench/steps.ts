@@ -1,6 +1,7 @@
 /**
  * Mean time of each of the six conversation steps under the headline load,
- * for our bot and the floor, and how long the store's own operations take.
+ * for our bot and the floor, how long the store's own operations take, and
+ * the CPU time each thread spends per update (Linux).
  * Diagnostic, not part of `deno task bench`.
  *
  * Usage: deno run -A bench/steps.ts [conversations]
@@ -85,16 +86,47 @@ async function measure(name: string, handle: (u: Update) => Promise<unknown>, kv
     steps.set(stepOf(update), row);
   };
   await runLoad(handle, kv, { conversations: 100, lanes: 32, firstUserId: 1, firstUpdateId: 1 });
+  const cpuBefore = threadCpu();
   const result = await runLoad(timed, kv, {
     conversations,
     lanes: 32,
     firstUserId: 1_000_000,
     firstUpdateId: 10_000,
   });
+  const cpuAfter = threadCpu();
   console.log(`${name}: ${Math.round(result.updates / result.seconds)} updates/s`);
   for (const [step, row] of steps) {
     console.log(`  ${step.padEnd(22)} ${(row.ms / row.n).toFixed(2)} ms`);
   }
+  for (const [thread, ms] of cpuAfter) {
+    const used = ms - (cpuBefore.get(thread) ?? 0);
+    if (used < 50) continue;
+    const perUpdate = (1000 * used / result.updates).toFixed(0);
+    const busy = (100 * used / (1000 * result.seconds)).toFixed(0);
+    console.log(`  thread ${thread.padEnd(15)} ${perUpdate} µs CPU per update, busy ${busy} %`);
+  }
+}
+
+/**
+ * CPU time (ms) of each thread of this process, from Linux's /proc (empty
+ * elsewhere). Deno KV runs each connection's calls on a thread named "sw-0".
+ */
+function threadCpu(): Map<string, number> {
+  const times = new Map<string, number>();
+  try {
+    for (const task of Deno.readDirSync("/proc/self/task")) {
+      const comm = Deno.readTextFileSync(`/proc/self/task/${task.name}/comm`).trim();
+      const fields = Deno.readTextFileSync(`/proc/self/task/${task.name}/stat`)
+        .split(") ")[1].split(" ");
+      // utime and stime, in clock ticks (100 per second on Linux).
+      const ms = (Number(fields[11]) + Number(fields[12])) * 10;
+      const name = task.name === String(Deno.pid) ? "main (JS)" : `${comm} ${task.name}`;
+      times.set(name, ms);
+    }
+  } catch {
+    // Not Linux: no per-thread figures.
+  }
+  return times;
 }
 
 // As openLocalStore: commits through the batching layer, reads on a second connection.
