@@ -154,6 +154,11 @@ export class BatchingKv implements Deno.Kv {
     this.#reader = reader;
   }
 
+  /** Whether reads go to a connection of their own (see {@link batchingKv}). */
+  get readsApart(): boolean {
+    return this.#reader !== this.#kv;
+  }
+
   // ---------------------------------------------------------------- commits
 
   atomic(): Deno.AtomicOperation {

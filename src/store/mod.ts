@@ -67,7 +67,6 @@ export async function openStore(
   try {
     return await withReader(kv, location);
   } catch (error) {
-    kv.close();
     throw new StoreError(
       `Cannot open the store at '${location}': ${(error as Error).message}`,
       { cause: error },
@@ -89,8 +88,14 @@ export async function openLocalStore(path: string): Promise<Deno.Kv> {
   return await withReader(await Deno.openKv(path), path);
 }
 
+/** Adds the reading connection to `writer`; closes `writer` when it cannot be opened. */
 async function withReader(writer: Deno.Kv, path: string): Promise<Deno.Kv> {
-  return batchingKv(writer, { reader: await Deno.openKv(path) });
+  try {
+    return batchingKv(writer, { reader: await Deno.openKv(path) });
+  } catch (error) {
+    writer.close();
+    throw error;
+  }
 }
 
 /**

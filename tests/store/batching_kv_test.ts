@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  BatchingKv,
   batchingKv,
   flushLazy,
   keyId,
@@ -449,6 +450,9 @@ Deno.test("batching kv: with a reader, reads go to it and writes never do; close
   await reader.set(["where"], "reader");
   await reader.set(["list", 1], "r1");
   const kv = batchingKv(writer, { reader });
+  assert.strictEqual((kv as BatchingKv).readsApart, true);
+  using plain = await Deno.openKv(":memory:");
+  assert.strictEqual((batchingKv(plain) as BatchingKv).readsApart, false);
   assert.ok((await kv.atomic().set(["where"], "writer").commit()).ok);
   await kv.set(["list", 2], "w2");
   await kv.delete(["list", 1]);
