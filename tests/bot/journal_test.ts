@@ -10,6 +10,7 @@ import { getOpenTicket } from "../../src/store/tickets.ts";
 import { ADMIN_A, createTestApp } from "../helpers/app.ts";
 import * as make from "../helpers/updates.ts";
 import { findButton } from "./conversation_support.ts";
+import { kvWith } from "../helpers/kv_with.ts";
 
 function fetched(updates: Update[]) {
   // deno-lint-ignore no-explicit-any
@@ -87,13 +88,7 @@ function holdingMarks(kv: Deno.Kv, options: { fail?: Error; only?: number } = {}
     });
     return proxy;
   };
-  const store = new Proxy(kv, {
-    get(target, name) {
-      if (name === "atomic") return () => hold(target.atomic());
-      const value = Reflect.get(target, name, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
+  const store = kvWith(kv, { atomic: () => hold(kv.atomic()) });
   return { kv: store, release: () => gate.resolve() };
 }
 
@@ -200,12 +195,15 @@ Deno.test("journal: an update replayed at start-up and fetched again by polling 
 Deno.test("journal: a repeat fetched after its mark landed is dropped, its mark read once per batch", async () => {
   using raw = await Deno.openKv(":memory:");
   let reads = 0;
-  const counting = new Proxy(raw, {
-    get(target, name) {
-      const value = Reflect.get(target, name, target);
-      if (name === "get" || name === "getMany") reads++;
-      return typeof value === "function" ? value.bind(target) : value;
-    },
+  const counting = kvWith(raw, {
+    get: ((...args: Parameters<Deno.Kv["get"]>) => {
+      reads++;
+      return raw.get(...args);
+    }) as Deno.Kv["get"],
+    getMany: ((...args: Parameters<Deno.Kv["getMany"]>) => {
+      reads++;
+      return raw.getMany(...args);
+    }) as Deno.Kv["getMany"],
   });
   const lines: string[] = [];
   const log = createLogger("info", { console: false, sinks: [{ write: (l) => lines.push(l) }] });

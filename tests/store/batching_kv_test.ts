@@ -7,6 +7,7 @@ import {
   KV_LIMITS,
   lazyAtomic,
 } from "../../src/store/batching_kv.ts";
+import { kvWith } from "../helpers/kv_with.ts";
 
 /** What the wrapped store saw: every atomic commit (its checks and mutations). */
 interface Seen {
@@ -18,36 +19,31 @@ interface Seen {
 /** A real store that records the commits made to it. */
 function recording(kv: Deno.Kv): { kv: Deno.Kv; seen: Seen } {
   const seen: Seen = { commits: [], refused: 0 };
-  const wrapped = new Proxy(kv, {
-    get(target, name) {
-      const value = Reflect.get(target, name, target);
-      if (typeof value !== "function") return value;
-      if (name !== "atomic") return value.bind(target);
-      return () => {
-        const op = target.atomic();
-        const counts = { checks: 0, mutations: 0 };
-        const proxy: Deno.AtomicOperation = new Proxy(op, {
-          get(opTarget, opName) {
-            const method = Reflect.get(opTarget, opName, opTarget);
-            if (typeof method !== "function") return method;
-            return (...args: unknown[]) => {
-              if (opName === "commit") {
-                seen.commits.push(counts);
-                return (method.apply(opTarget, args) as Promise<unknown>).catch((error) => {
-                  seen.refused++;
-                  throw error;
-                });
-              }
-              if (opName === "check") counts.checks += args.length;
-              else if (opName === "mutate") counts.mutations += args.length;
-              else counts.mutations++;
-              method.apply(opTarget, args);
-              return proxy;
-            };
-          },
-        });
-        return proxy;
-      };
+  const wrapped = kvWith(kv, {
+    atomic: () => {
+      const op = kv.atomic();
+      const counts = { checks: 0, mutations: 0 };
+      const proxy: Deno.AtomicOperation = new Proxy(op, {
+        get(opTarget, opName) {
+          const method = Reflect.get(opTarget, opName, opTarget);
+          if (typeof method !== "function") return method;
+          return (...args: unknown[]) => {
+            if (opName === "commit") {
+              seen.commits.push(counts);
+              return (method.apply(opTarget, args) as Promise<unknown>).catch((error) => {
+                seen.refused++;
+                throw error;
+              });
+            }
+            if (opName === "check") counts.checks += args.length;
+            else if (opName === "mutate") counts.mutations += args.length;
+            else counts.mutations++;
+            method.apply(opTarget, args);
+            return proxy;
+          };
+        },
+      });
+      return proxy;
     },
   });
   return { kv: wrapped, seen };
@@ -383,21 +379,17 @@ Deno.test("batching kv: a batch whose commit may have landed is not committed ag
   using inner = await Deno.openKv(":memory:");
   // A remote store that loses one answer (the second commit's): written, yet rejected.
   let commits = 0;
-  const flaky = new Proxy(inner, {
-    get(target, name) {
-      const value = Reflect.get(target, name, target);
-      if (name !== "atomic") return typeof value === "function" ? value.bind(target) : value;
-      return () => {
-        const op = target.atomic();
-        const commit = op.commit.bind(op);
-        op.commit = async () => {
-          const lost = ++commits === 2;
-          const result = await commit();
-          if (lost) throw new Error("error sending request: connection reset");
-          return result;
-        };
-        return op;
+  const flaky = kvWith(inner, {
+    atomic: () => {
+      const op = inner.atomic();
+      const commit = op.commit.bind(op);
+      op.commit = async () => {
+        const lost = ++commits === 2;
+        const result = await commit();
+        if (lost) throw new Error("error sending request: connection reset");
+        return result;
       };
+      return op;
     },
   });
   const kv = batchingKv(flaky);
