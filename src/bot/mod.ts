@@ -1,8 +1,10 @@
 /**
  * `createBot(config, deps)`: the one place where the middleware order is decided.
  *
- * per-chat sequencing → journal (dedup, crash safety) and context (admin check, profile,
- * language) in one middleware, which reads the journal mark and the sender's record together → /id → scope (private chats only from here on) → features (admin first, then users) → legacy-id lookup → unhandled.
+ * per-chat sequencing → journal (crash safety; repeats are dropped per `getUpdates` batch)
+ * and context (admin check, profile, language) in one middleware, which reads the sender's
+ * records and the features' read-ahead together → /id → scope (private chats only from here
+ * on) → features (admin first, then users) → legacy-id lookup → unhandled.
  *
  * @module
  */

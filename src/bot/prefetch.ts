@@ -3,8 +3,8 @@
  *
  * The context middleware reads the sender's records in one `getMany`; features
  * add the keys they know they will read for the update at hand (the ticket of
- * a card button, the message's reply link), up to Deno KV's ten keys. A feature then starts from those entries instead of reading
- * again. An entry is as the update began: every write based on one is version
+ * a card button, the message's reply link), up to Deno KV's ten keys. A
+ * feature then starts from those entries instead of reading again. An entry is as the update began: every write based on one is version
  * checked, so a stale entry only costs a retry.
  *
  * @module

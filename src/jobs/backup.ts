@@ -191,8 +191,6 @@ async function projectFiles(deps: BackupDeps): Promise<ExtraFile[]> {
   return files;
 }
 
-/** A size like `512 B`, `12.3 KB` or `4.5 MB`. */
-
 /**
  * Makes a backup now (the daily schedule, the Settings button), then, with
  * BACKUP_SEND_TO_TELEGRAM, sends it to the alert chat or else to the admins,

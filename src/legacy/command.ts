@@ -119,8 +119,8 @@ export async function importLegacyCommand(
     }
     output.err(
       `Import from '${folder}' failed: ${(error as Error)?.message ?? String(error)}. ` +
-        `Tickets committed so far keep their old ids: run the import again with --force to ` +
-        `complete it.`,
+        `Tickets committed before the failure, if any, keep their old ids: run the import ` +
+        `again with --force to complete it.`,
     );
     return 1;
   }

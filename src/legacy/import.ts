@@ -135,12 +135,12 @@ function supersededTickets(
   pending.forEach((ticket, index) => {
     if (ticket.status === "done" || kept.get(ticket.userId) === ticket) return;
     superseded.add(index);
-    const newer = openInStore.has(ticket.userId)
-      ? `#${openInStore.get(ticket.userId)} here`
-      : kept.get(ticket.userId)!.legacyId;
+    const reason = openInStore.has(ticket.userId)
+      ? `has an open ticket here (#${openInStore.get(ticket.userId)})`
+      : `has a newer open ticket (${kept.get(ticket.userId)!.legacyId})`;
     notes.push({
       where: ticket.legacyId,
-      reason: `imported as closed: user ${ticket.userId} has a newer open ticket (${newer})`,
+      reason: `imported as closed: user ${ticket.userId} ${reason}`,
     });
   });
   return superseded;

@@ -395,10 +395,12 @@ export function parseDataJson(text: string, timeZone: string, file = "data.json"
  * and `#` comments ignored), or JSON: a list of ids, or an object id → reason.
  */
 export function parseBanned(text: string): ParsedBans {
-  const source = text.replace(/^\uFEFF/, "").trim();
-  if (source.startsWith("[") || source.startsWith("{")) return parseBannedJson(source);
+  const source = text.replace(/^\uFEFF/, "");
+  const start = source.trimStart()[0];
+  if (start === "[" || start === "{") return parseBannedJson(source.trim());
   const bans: LegacyBan[] = [];
   const problems: Finding[] = [];
+  // Split untrimmed, so that a problem names the line as an editor numbers it.
   source.split(/\r?\n/).forEach((line, index) => {
     const trimmed = line.trim();
     if (trimmed === "" || trimmed.startsWith("#")) return;

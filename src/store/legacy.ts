@@ -10,7 +10,7 @@
  *   blocked here). A later run skips those entries, so an unblock made in
  *   the bot after the import sticks.
  *
- * (The key builders live here rather than in keys.ts: only the import uses them.)
+ * (Their key builders are in keys.ts, with every other key.)
  *
  * @module
  */

@@ -183,7 +183,7 @@ Deno.test("import-legacy: with --force into a working store, ids follow the bot'
   assert.match(run.all, /Users: 8 new, 1 updated/);
   assert.match(
     run.all,
-    /T-20261120-0002: imported as closed: user 504 has a newer open ticket \(#1 here\)/,
+    /T-20261120-0002: imported as closed: user 504 has an open ticket here \(#1\)/,
   );
   assert.equal((await getOpenTicket(app.kv, 504))?.id, 1);
   const dan = await getUser(app.kv, 504);

@@ -98,6 +98,11 @@ Deno.test("legacy banned.json: the 2.5.8 text format, comments and blank lines i
   assert.deepEqual(parsed.problems, [
     { where: "banned.json line 6", reason: "'abc' is not a user id" },
   ]);
+  // Leading blank lines count, as an editor numbers them.
+  assert.deepEqual(parseBanned("\n\n# c\n12|x\nabc|y").problems, [
+    { where: "banned.json line 5", reason: "'abc' is not a user id" },
+  ]);
+  assert.deepEqual(parseBanned("\n  [1]").bans, [{ userId: 1, reason: undefined }]);
 });
 
 Deno.test("legacy banned.json: JSON as a list of ids or an object id → reason", () => {
