@@ -9,6 +9,7 @@
 import "./src/quiet_warnings.ts";
 import { run } from "@grammyjs/runner";
 import { BotError, GrammyError } from "grammy";
+import type { Update } from "grammy/types";
 import { ConfigError, exportRuntimeVariables, parseConfig, readEnvironment } from "./src/config.ts";
 import { openStore, StoreError } from "./src/store/mod.ts";
 import { createLogger } from "./src/log.ts";
@@ -17,13 +18,13 @@ import { loadTranslator } from "./src/i18n.ts";
 import { systemClock } from "./src/clock.ts";
 import { APP_VERSION } from "./src/version.ts";
 import { createBot } from "./src/bot/mod.ts";
-import { journaledUpdates, marksSettled } from "./src/bot/journal.ts";
-import { flushAlbums } from "./src/bot/delivery.ts";
-import type { BotDeps } from "./src/bot/context.ts";
+import { journaledUpdates, retryJournal } from "./src/bot/journal.ts";
+import type { BotDeps } from "./src/deps.ts";
+import { createOutbox } from "./src/services/outbox.ts";
+import { Pacer } from "./src/telegram/pacing.ts";
 import { createAlerts } from "./src/services/alerts.ts";
 import { registerCommands } from "./src/bot/commands.ts";
 import { startJobs } from "./src/jobs/mod.ts";
-import { redeliverPending } from "./src/services/redeliver.ts";
 import { runCli, SUB_COMMANDS } from "./src/cli.ts";
 import { connect, TokenRefusedError } from "./src/bot/connect.ts";
 import { beat } from "./src/bot/heartbeat.ts";
@@ -55,6 +56,8 @@ environment.`;
 const REPEAT_SIGNAL_MS = 2_000;
 /** How long shutdown waits for updates in flight before closing the store. */
 const DRAIN_TIMEOUT_MS = 20_000;
+/** How often failed updates are looked at for a retry. */
+const JOURNAL_RETRY_MS = 2_000;
 /** Everything after a stop signal, inside Docker's default 30 s grace period (compose: 30 s). */
 const SHUTDOWN_DEADLINE_MS = 25_000;
 
@@ -106,7 +109,8 @@ async function main(args: string[]): Promise<number> {
 
   const i18n = loadTranslator();
   const runtime = { startedAt: Date.now(), errorCount: 0, inFlight: 0 };
-  const partial = { kv, config, clock: systemClock, log, i18n, runtime };
+  // The outbox sender is wired in once the bot exists; sub-commands send nothing.
+  const partial = { kv, config, clock: systemClock, log, i18n, runtime, wake: () => {} };
 
   if (command !== undefined) {
     try {
@@ -136,10 +140,14 @@ async function main(args: string[]): Promise<number> {
     });
   }
 
+  // This process's own state: pacing shared by every call and the outbox sender.
   const alerts = createAlerts(partial);
   const deps: BotDeps = { ...partial, alerts };
-  const bot = createBot(deps);
+  const pacer = new Pacer(config.telegramRateScale);
+  const bot = createBot(deps, { pacer });
   alerts.attach(bot.api);
+  const outbox = createOutbox({ deps, api: bot.api, pacer });
+  deps.wake = outbox.wake;
 
   try {
     await connect(bot, { log, apiRoot: config.telegramApiRoot, stopping: stopSignal.signal });
@@ -178,19 +186,25 @@ async function main(args: string[]): Promise<number> {
   if (unfinished.length) {
     log.warn("Handling updates left over from the last run", { count: unfinished.length });
   }
-  for (const update of unfinished) {
+  const handle = async (update: Update) => {
     try {
       await bot.handleUpdate(update);
     } catch (error) {
-      // As the runner does: a failing update goes to the error boundary, the start goes on.
+      // As the runner does: a failing update goes to the error boundary (it stays journaled).
       if (error instanceof BotError) await bot.errorHandler(error);
-      else log.error("A left-over update failed again", { updateId: update.update_id, error });
+      else log.error("An update failed", { updateId: update.update_id, error });
     }
-  }
-  // The left-over updates leave the journal before polling can hand them over again.
-  await marksSettled(kv);
-  // Stored messages that never reached anyone (an album cut off by a kill, an outage).
-  await redeliverPending(deps, bot.api);
+  };
+  for (const update of unfinished) await handle(update);
+  // What waits in the outbox: left by a crash, an outage, or another process.
+  await outbox.wakeAll();
+  // Updates that failed are tried again after their pause (journal.ts).
+  let retrying = Promise.resolve();
+  const retryTimer = setInterval(() => {
+    retrying = retrying.then(() => retryJournal(kv, handle).then(() => {})).catch((error) =>
+      log.error("Retrying failed updates failed", { error })
+    );
+  }, JOURNAL_RETRY_MS);
 
   const jobs = startJobs(deps, bot.api);
   const runner = stopReason ? undefined : run(bot, { runner: { silent: true } });
@@ -208,10 +222,11 @@ async function main(args: string[]): Promise<number> {
   if (failed) alerts.error(new Error(reason), "long polling");
   const drained = await withDeadline(SHUTDOWN_DEADLINE_MS, async () => {
     if (runner?.isRunning()) await runner.stop();
+    clearInterval(retryTimer);
+    await retrying;
     await jobs.stop();
-    await flushAlbums(deps);
     await waitForInFlight(deps, DRAIN_TIMEOUT_MS);
-    await marksSettled(kv);
+    await outbox.stop();
     await alerts.stopped();
     await beat(deps, "stopped");
   });

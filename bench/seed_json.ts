@@ -11,6 +11,9 @@
  */
 import { median } from "./report.ts";
 
+/** Tickets created per day in the synthetic history (ours in `fill.ts` and the seed's). */
+export const TICKETS_PER_DAY = 25;
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;

@@ -2,9 +2,10 @@
  * Configuration: every environment variable parsed and validated once, at start.
  *
  * The variables are those of the seed bot's `.env` guide plus TELEGRAM_API_ROOT,
- * DATA_DIR, KV_URL, LOG_LEVEL, BACKUP_TIME and BACKUP_KEEP. A variable set to an
- * empty string counts as unset. A bad value throws {@link ConfigError}, whose
- * message names the variable, quotes the value and states the expected form.
+ * TELEGRAM_RATE_SCALE, DATA_DIR, KV_URL, LOG_LEVEL, BACKUP_TIME and BACKUP_KEEP.
+ * A variable set to an empty string counts as unset. A bad value throws
+ * {@link ConfigError}, whose message names the variable, quotes the value and
+ * states the expected form.
  *
  * @module
  */
@@ -48,6 +49,7 @@ export const VARIABLES = [
   "ERROR_ALERTS_ENABLED",
   "ERROR_ALERT_THROTTLE_SEC",
   "TELEGRAM_API_ROOT",
+  "TELEGRAM_RATE_SCALE",
   "DATA_DIR",
   "KV_URL",
   "LOG_LEVEL",
@@ -86,6 +88,8 @@ export interface Config {
   errorAlertsEnabled: boolean;
   errorAlertThrottleSec: number;
   telegramApiRoot: string;
+  /** Multiplies the message rates the bot paces itself to (Telegram's limits); above 0. */
+  telegramRateScale: number;
   dataDir: string;
   kvUrl?: string;
   logLevel: LogLevel;
@@ -259,6 +263,19 @@ export function parseConfig(env: Env): Config {
     );
   }
 
+  const rateScaleRaw = read(env, "TELEGRAM_RATE_SCALE");
+  const telegramRateScale = rateScaleRaw === undefined ? 1 : Number(rateScaleRaw);
+  if (
+    rateScaleRaw !== undefined &&
+    (!DECIMAL.test(rateScaleRaw) || !Number.isFinite(telegramRateScale) || telegramRateScale <= 0)
+  ) {
+    throw new ConfigError(
+      "TELEGRAM_RATE_SCALE",
+      rateScaleRaw,
+      "a positive number, decimals allowed (e.g. 1, 0.5 or 2)",
+    );
+  }
+
   const logLevel = read(env, "LOG_LEVEL")?.toLowerCase() ?? "info";
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError("LOG_LEVEL", read(env, "LOG_LEVEL"), "one of debug, info, warn, error");
@@ -304,6 +321,7 @@ export function parseConfig(env: Env): Config {
     errorAlertsEnabled: boolean(env, "ERROR_ALERTS_ENABLED", false),
     errorAlertThrottleSec: integer(env, "ERROR_ALERT_THROTTLE_SEC", { min: 0, fallback: 300 }),
     telegramApiRoot: url(env, "TELEGRAM_API_ROOT", "https://api.telegram.org")!,
+    telegramRateScale,
     dataDir: read(env, "DATA_DIR") ?? "./bot_data",
     kvUrl: url(env, "KV_URL"),
     logLevel: logLevel as LogLevel,
@@ -355,7 +373,7 @@ export function redactedConfig(config: Config): Record<string, string> {
     if (value === undefined) continue;
     shown[key] = key === "botToken"
       ? redactToken(config.botToken)
-      : key === "kvUrl"
+      : key === "kvUrl" || key === "telegramApiRoot"
       ? redactUrl(String(value))
       : key === "backupTime"
       ? `${String(config.backupTime.hour).padStart(2, "0")}:${
@@ -373,12 +391,19 @@ function redactToken(token: string): string {
   return `${/^\d+$/.test(id) ? id : "***"}:***`;
 }
 
-function redactUrl(value: string): string {
+/**
+ * A URL fit to be shown (Info, full backups, logs): its user name, password,
+ * query string and fragment, where credentials travel, become `***`. The host
+ * and the path stay. Anything that is not a URL is hidden entirely.
+ */
+export function redactUrl(value: string): string {
   try {
     const parsed = new URL(value);
+    if (!parsed.username && !parsed.password && !parsed.search && !parsed.hash) return value;
     if (parsed.password) parsed.password = "***";
     if (parsed.username) parsed.username = "***";
-    for (const key of [...parsed.searchParams.keys()]) parsed.searchParams.set(key, "***");
+    if (parsed.search) parsed.search = "***";
+    if (parsed.hash) parsed.hash = "***";
     return parsed.toString();
   } catch {
     return "***";

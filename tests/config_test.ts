@@ -4,6 +4,7 @@ import {
   parseConfig,
   readEnvironment,
   redactedConfig,
+  redactUrl,
   VARIABLES,
 } from "../src/config.ts";
 
@@ -33,6 +34,7 @@ Deno.test("config: the minimal environment gets every documented default", () =>
     errorAlertsEnabled: false,
     errorAlertThrottleSec: 300,
     telegramApiRoot: "https://api.telegram.org",
+    telegramRateScale: 1,
     dataDir: "./bot_data",
     kvUrl: undefined,
     logLevel: "info",
@@ -70,6 +72,9 @@ const VALID: [string, string, string, unknown][] = [
   ["ERROR_ALERTS_ENABLED", "true", "errorAlertsEnabled", true],
   ["ERROR_ALERT_THROTTLE_SEC", "60", "errorAlertThrottleSec", 60],
   ["TELEGRAM_API_ROOT", "http://127.0.0.1:8081/", "telegramApiRoot", "http://127.0.0.1:8081"],
+  ["TELEGRAM_RATE_SCALE", "0.5", "telegramRateScale", 0.5],
+  ["TELEGRAM_RATE_SCALE", "2", "telegramRateScale", 2],
+  ["TELEGRAM_RATE_SCALE", " 10.25 ", "telegramRateScale", 10.25],
   ["DATA_DIR", "/var/lib/bot", "dataDir", "/var/lib/bot"],
   ["KV_URL", "https://kv.example.com/db", "kvUrl", "https://kv.example.com/db"],
   ["LOG_LEVEL", "debug", "logLevel", "debug"],
@@ -117,6 +122,12 @@ const INVALID: [string, string | undefined, string][] = [
   ["ERROR_ALERTS_ENABLED", "sometimes", "true or false"],
   ["ERROR_ALERT_THROTTLE_SEC", "5m", "whole number, 0 or more"],
   ["TELEGRAM_API_ROOT", "ftp://x", "http:// or https:// URL"],
+  ["TELEGRAM_RATE_SCALE", "0", "positive number, decimals allowed"],
+  ["TELEGRAM_RATE_SCALE", "0.0", "positive number, decimals allowed"],
+  ["TELEGRAM_RATE_SCALE", "-1", "positive number, decimals allowed"],
+  ["TELEGRAM_RATE_SCALE", "fast", "positive number, decimals allowed"],
+  ["TELEGRAM_RATE_SCALE", "1e3", "positive number, decimals allowed"],
+  ["TELEGRAM_RATE_SCALE", "1,5", "positive number, decimals allowed"],
   ["KV_URL", "not a url", "http:// or https:// URL"],
   ["LOG_LEVEL", "loud", "debug, info, warn, error"],
 ];
@@ -161,6 +172,19 @@ Deno.test("config: the token never appears in an error or in the redacted view",
   assert.strictEqual(shown.botToken, "987654:***");
   assert.ok(!JSON.stringify(shown).includes("SECRET"));
   assert.ok(!shown.kvUrl.includes("pw"));
+});
+
+Deno.test("config: a URL shown to people has no credentials, but its host and path", () => {
+  assert.equal(
+    redactUrl("https://user:secret@botapi.example.com/tg?token=s3cret&key#frag"),
+    "https://***:***@botapi.example.com/tg?***#***",
+  );
+  assert.equal(redactUrl("http://127.0.0.1:8081"), "http://127.0.0.1:8081");
+  assert.equal(redactUrl("not a url"), "***");
+  const shown = redactedConfig(
+    parseConfig({ ...BASE, TELEGRAM_API_ROOT: "https://u:pw@botapi.example.com?token=s3cret" }),
+  );
+  assert.equal(shown.telegramApiRoot, "https://***:***@botapi.example.com/?***");
 });
 
 Deno.test("config: .env is read and the real environment wins over it", async () => {

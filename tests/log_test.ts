@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { createLogger, type LogSink } from "../src/log.ts";
+import { Bot, GrammyError, HttpError } from "grammy";
+import { createLogger, describeError, type LogSink } from "../src/log.ts";
 import { openLogFile } from "../src/log_file.ts";
 
 function memorySink(): LogSink & { lines: string[] } {
@@ -70,4 +71,74 @@ Deno.test("log: bot.log is rotated by size and only `keep` old files stay", asyn
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+/** A bot whose every call is answered with `answer`. */
+function botAnswering(answer: unknown): Bot {
+  const bot = new Bot("1:x");
+  bot.api.config.use(() => Promise.resolve(answer as never));
+  return bot;
+}
+
+async function thrownBy(call: Promise<unknown>): Promise<unknown> {
+  try {
+    await call;
+  } catch (error) {
+    return error;
+  }
+  assert.fail("expected the call to fail");
+}
+
+function logged(fields: Record<string, unknown>): string {
+  const sink = memorySink();
+  createLogger("debug", { console: false, sinks: [sink] }).warn("failed", fields);
+  return sink.lines[0];
+}
+
+Deno.test("log: a Bot API error is logged as method, code and description", async () => {
+  const error = await thrownBy(
+    botAnswering({ ok: false, error_code: 502, description: "Bad Gateway" }).api.getMe(),
+  );
+  assert.ok(error instanceof GrammyError);
+  assert.match(logged({ error }), / error="getMe: 502 Bad Gateway"$/);
+  assert.equal(describeError(error), "getMe: 502 Bad Gateway");
+});
+
+Deno.test("log: an answer not shaped like a Bot API error is never 'undefined: undefined'", async () => {
+  const error = await thrownBy(botAnswering({ message: "upstream timed out" }).api.getMe());
+  const line = logged({ error });
+  assert.ok(!line.includes("undefined"), line);
+  assert.match(line, / error="getMe: an answer that is not a Bot API response"$/);
+});
+
+Deno.test("log: a network failure is logged with its cause", async () => {
+  const bot = new Bot("1:x", {
+    client: {
+      fetch: () => Promise.reject(new TypeError("error sending request: connection refused")),
+    },
+  });
+  const error = await thrownBy(bot.api.getMe());
+  assert.ok(error instanceof HttpError);
+  const line = logged({ error });
+  assert.match(
+    line,
+    / error="Network request for 'getMe' failed! \(error sending request: connection refused\)"$/,
+  );
+});
+
+Deno.test("log: errors, causes, strings, answers and other values are described usefully", () => {
+  assert.equal(describeError(new Error("boom")), "boom");
+  assert.equal(describeError(new Error("outer", { cause: new Error("inner") })), "outer (inner)");
+  assert.equal(describeError("plain words"), "plain words");
+  assert.equal(describeError({ ok: false, error_code: 500, description: "Later" }), "500 Later");
+  assert.equal(describeError({ status: "down" }), '{"status":"down"}');
+  assert.equal(describeError(42), "42");
+  assert.equal(describeError(undefined), "undefined");
+  assert.ok(describeError({ page: "x".repeat(5000) }).length <= 500);
+  assert.equal(
+    describeError(new TypeError("error sending request for url (https://u:pw@host/bot1/getMe)")),
+    "error sending request for url (https://***@host/bot1/getMe)",
+  );
+  // Any field holding an Error is described the same way; other fields keep their format.
+  assert.match(logged({ cause: new Error("x", { cause: "y" }), n: 1 }), / cause="x \(y\)" n=1$/);
 });

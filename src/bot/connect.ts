@@ -12,7 +12,8 @@
  */
 import { type Bot, GrammyError, HttpError } from "grammy";
 import type { BotContext } from "./context.ts";
-import type { Logger } from "../log.ts";
+import { describeError, type Logger } from "../log.ts";
+import { redactUrl } from "../config.ts";
 
 /** The pause after the first failure; it doubles up to {@link MAX_PAUSE_MS}. */
 export const FIRST_PAUSE_MS = 1_000;
@@ -61,7 +62,7 @@ export async function connect(bot: Bot<BotContext>, options: ConnectOptions): Pr
       if (!isTransient(error)) throw error;
       options.log.warn(
         `Telegram cannot be reached; trying again in ${Math.round(delay / 1000)} s`,
-        { apiRoot: options.apiRoot, attempt, reason: describe(error) },
+        { apiRoot: redactUrl(options.apiRoot), attempt, reason: describeError(error) },
       );
       await pause(delay, options.stopping);
       delay = Math.min(MAX_PAUSE_MS, delay * 2);
@@ -77,15 +78,6 @@ function isTokenRefusal(error: unknown): error is GrammyError {
 function isTransient(error: unknown): boolean {
   return error instanceof HttpError ||
     (error instanceof GrammyError && (error.error_code >= 500 || error.error_code === 429));
-}
-
-function describe(error: unknown): string {
-  if (error instanceof GrammyError) return `${error.error_code} ${error.description}`;
-  if (error instanceof HttpError) {
-    const cause = error.error as Error | undefined;
-    return cause?.message ?? error.message;
-  }
-  return String(error);
 }
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {

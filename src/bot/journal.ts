@@ -2,37 +2,26 @@
  * The update journal: nothing Telegram handed us is lost, nothing runs twice.
  *
  * Long polling confirms a batch of updates to Telegram by asking for the next
- * one, possibly before the previous batch is fully handled. So every update is
- * written to ["journal", id] as it arrives, before it can be confirmed; it
- * leaves the journal in the same commit that marks it handled (["update_seen",
- * id]). At start-up, whatever is still in the journal (the process was killed)
- * is handled again. An update already marked handled (a repeated delivery) is
- * found by the getUpdates transformer, which reads the marks of a whole batch
- * in a few `getMany` calls, and dropped by {@link journaled}, which the context
- * middleware runs every update in. Updates handed to the bot otherwise (the
- * start-up replay) are unhandled by construction: a mark and the removal from
- * the journal are one commit.
- *
- * An update does not wait for its mark: the mark is committed behind it and
- * {@link marksSettled} waits for the marks still under way (start-up replay
- * before polling, shutdown before the store closes). Crash safety is as with
- * an awaited mark, because the store's batching layer (store/batching_kv.ts)
- * commits in call order: any later commit of this process landing means the
- * mark landed, and a crash before it lands leaves the update in the journal,
- * to be handled again, exactly as a crash between the update's work and an
- * awaited mark did. Nothing reads a mark while updates run: {@link journaled}
- * drops an update whose mark is still under way (the same update handed to us
- * twice in one process), and a fetched batch is checked against the store's
- * marks only after every mark issued so far has settled.
+ * one, possibly before the batch is handled. So the getUpdates transformer
+ * writes every update to ["journal", id] before the runner sees it (and so
+ * before it can be confirmed). The journal middleware runs each update: an
+ * update marked ["update_seen", id] is a repeat and is dropped; an update
+ * that ends well is marked and leaves the journal in one commit; an update
+ * that fails stays in the journal with its attempt counted and is tried again
+ * later ({@link retryJournal}, with a growing pause), until it is handled or,
+ * after {@link SET_ASIDE_AFTER} attempts, set aside under ["set_aside", id]:
+ * kept, alerted, counted on the Debug screen, and no longer retried. At
+ * start-up whatever is left in the journal (the process was killed) is
+ * handled again.
  *
  * @module
  */
-import type { Transformer } from "grammy";
+import type { MiddlewareFn, Transformer } from "grammy";
 import type { Update } from "grammy/types";
-import type { BotDeps } from "./context.ts";
+import type { BotDeps } from "../deps.ts";
+import type { BotContext } from "./context.ts";
 import { keys } from "../store/keys.ts";
-import { readMany } from "../store/read_many.ts";
-import { flushLazy, lazyAtomic } from "../store/batching_kv.ts";
+import { describeError } from "../log.ts";
 
 /** How long an update id is remembered; Telegram keeps unconfirmed updates for 24 hours. */
 const SEEN_TTL_MS = 25 * 3_600_000;
@@ -40,43 +29,39 @@ const SEEN_TTL_MS = 25 * 3_600_000;
 const BATCH = 100;
 /** Bytes per journal commit, with room below Deno KV's 800 KiB per atomic operation. */
 const BATCH_BYTES = 500_000;
+/** Attempts of a failing update before it is set aside. */
+export const SET_ASIDE_AFTER = 8;
+/** The pause after the first failure; it doubles after each one (1 s … about 2 min). */
+const FIRST_RETRY_MS = 1_000;
+
+/** A journaled update: as Telegram sent it, with its failed attempts. */
+export interface JournalEntry {
+  update: Update;
+  attempts: number;
+  /** When a failed update may be tried again (`Date.now()`). */
+  retryAt?: number;
+}
+
+/** An update that kept failing, kept for the agents to look into. */
+export interface SetAsideEntry {
+  update: Update;
+  attempts: number;
+  error: string;
+  at: number;
+}
 
 /**
  * An API transformer that journals every update returned by getUpdates
- * before the runner can confirm it. Updates handled before are not journaled
- * again, but stay in the result so that the runner's offset moves past them;
- * they are noted in-process for {@link journaled} to drop.
+ * before the runner can confirm it. A journal write that fails fails the
+ * call: the runner asks again, and Telegram, not having been confirmed,
+ * hands the same updates over again.
  */
 export function journalTransformer(deps: Pick<BotDeps, "kv" | "log">): Transformer {
   return async (prev, method, payload, signal) => {
-    if (method !== "getUpdates") return await prev(method, payload, signal);
-    let response;
-    try {
-      response = await prev(method, payload, signal);
-    } catch (error) {
-      // The runner retries quietly (it runs with `silent`): say it here, in our log format.
-      if (!signal?.aborted) deps.log.warn("Fetching updates failed", { error });
-      throw error;
-    }
-    if (!response.ok) {
-      deps.log.warn("Fetching updates failed", { error: response.description });
-      return response;
-    }
+    const response = await prev(method, payload, signal);
+    if (method !== "getUpdates" || !response.ok) return response;
     const updates = response.result as unknown as Update[];
-    if (updates.length === 0) return response;
-    // A mark issued before this answer (start-up replay's) must be seen below.
-    await marksSettled(deps.kv);
-    const seen = await readMany<number, true>(
-      deps.kv,
-      updates.map((update) => update.update_id),
-      keys.updateSeen,
-    );
-    const fresh: Update[] = [];
-    for (const update of updates) {
-      if (seen.has(update.update_id)) noteHandled(deps.kv, update.update_id);
-      else fresh.push(update);
-    }
-    for (const group of sizedGroups(fresh)) await writeJournal(deps, group);
+    for (const group of sizedGroups(updates)) await writeJournal(deps, group);
     return response;
   };
 }
@@ -100,135 +85,114 @@ function sizedGroups(updates: Update[]): Update[][] {
   return groups;
 }
 
-/**
- * Journals a group in one commit; if that fails (an update larger than a KV
- * value may be), one by one, skipping what cannot be stored: a journal write
- * must never stop updates from being fetched and handled.
- */
+/** Journals a group in one commit; an update already journaled keeps its attempts. */
 async function writeJournal(deps: Pick<BotDeps, "kv" | "log">, group: Update[]): Promise<void> {
-  try {
-    const op = deps.kv.atomic();
-    for (const update of group) op.set(keys.journal(update.update_id), update);
-    await op.commit();
-    return;
-  } catch {
-    // Retried one by one below.
+  const present = new Set<number>();
+  for (let i = 0; i < group.length; i += 10) {
+    const entries = await deps.kv.getMany(group.slice(i, i + 10).map((u) => keys.journal(u.update_id)));
+    for (const entry of entries) if (entry.versionstamp) present.add(entry.key[1] as number);
   }
+  const op = deps.kv.atomic();
   for (const update of group) {
-    try {
-      await deps.kv.set(keys.journal(update.update_id), update);
-    } catch (error) {
-      deps.log.warn("An update could not be journaled", { updateId: update.update_id, error });
+    if (present.has(update.update_id)) continue;
+    op.set(keys.journal(update.update_id), { update, attempts: 0 } satisfies JournalEntry);
+  }
+  await op.commit();
+}
+
+/**
+ * The journal middleware: drops a repeated update, marks a handled one, and
+ * counts a failed one for a later retry (the error then goes on to the error
+ * handler, which tells the sender).
+ */
+export function journalMiddleware(deps: BotDeps): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
+    const updateId = ctx.update.update_id;
+    const seen = await deps.kv.get(keys.updateSeen(updateId));
+    if (seen.versionstamp !== null) {
+      deps.log.info("Dropped a repeated update", { updateId });
+      return;
     }
+    try {
+      await next();
+    } catch (error) {
+      await countFailure(deps, ctx.update, error);
+      throw error;
+    }
+    await markHandled(deps.kv, updateId);
+  };
+}
+
+/** Marks an update handled and removes it from the journal, in one commit. */
+export async function markHandled(kv: Deno.Kv, updateId: number): Promise<void> {
+  await kv.atomic()
+    .set(keys.updateSeen(updateId), true, { expireIn: SEEN_TTL_MS })
+    .delete(keys.journal(updateId))
+    .commit();
+}
+
+/**
+ * Counts a failed attempt: the update waits in the journal for its retry, or,
+ * after {@link SET_ASIDE_AFTER} attempts, is set aside and alerted.
+ */
+async function countFailure(deps: BotDeps, update: Update, error: unknown): Promise<void> {
+  const key = keys.journal(update.update_id);
+  try {
+    const entry = await deps.kv.get<JournalEntry>(key);
+    const attempts = (entry.value?.attempts ?? 0) + 1;
+    if (attempts < SET_ASIDE_AFTER) {
+      const retryAt = Date.now() + FIRST_RETRY_MS * 2 ** (attempts - 1);
+      await deps.kv.set(key, { update, attempts, retryAt } satisfies JournalEntry);
+      return;
+    }
+    const setAside: SetAsideEntry = {
+      update,
+      attempts,
+      error: describeError(error).slice(0, 2000),
+      at: deps.clock.now(),
+    };
+    await deps.kv.atomic().set(keys.setAside(update.update_id), setAside).delete(key).commit();
+    deps.log.error("An update kept failing and was set aside", { updateId: update.update_id });
+    deps.alerts.error(error, `update ${update.update_id} set aside after ${attempts} attempts`);
+  } catch (storeError) {
+    // The store itself fails: the update stays in the journal as it was, for the next start.
+    deps.log.error("Could not count a failed update", {
+      updateId: update.update_id,
+      error: storeError,
+    });
   }
 }
 
-/** Updates received but not handled before the process stopped, oldest first. */
-export async function journaledUpdates(kv: Deno.Kv): Promise<Update[]> {
+/** Updates in the journal, oldest first: all of them, or those due for a retry at `now`. */
+export async function journaledUpdates(
+  kv: Deno.Kv,
+  options: { dueAt?: number } = {},
+): Promise<Update[]> {
   const updates: Update[] = [];
-  for await (const entry of kv.list<Update>({ prefix: keys.journalAll() })) {
-    updates.push(entry.value);
+  for await (const entry of kv.list<JournalEntry>({ prefix: keys.journalAll() })) {
+    const { retryAt } = entry.value;
+    if (options.dueAt !== undefined && (retryAt === undefined || retryAt > options.dueAt)) continue;
+    updates.push(entry.value.update);
   }
   return updates;
 }
 
-/**
- * Runs `handle` for an update unless it was handled before (a repeated delivery
- * is dropped), then marks the update handled, leaving the journal, whether
- * `handle` succeeded or not: a failing update is logged and alerted, not
- * retried forever. The mark is issued before this returns but not awaited
- * (see the module doc and {@link marksSettled}); a mark that fails is logged,
- * and the update stays in the journal for the next start.
- *
- * Handled before means: found marked by the getUpdates transformer, or marked
- * by this process with the mark still under way. The store is not read for it
- * here (one read per batch there instead of one per update here).
- *
- * `alsoRead` are keys the caller needs first (the sender's record): they are
- * read in one round trip and passed to `handle` in the same order.
- */
-export async function journaled(
-  deps: Pick<BotDeps, "kv" | "log">,
-  updateId: number,
-  alsoRead: Deno.KvKey[],
-  handle: (entries: Deno.KvEntryMaybe<unknown>[]) => Promise<void>,
-): Promise<void> {
-  // A mark still under way is not in the store yet, but the update was handled here.
-  const repeated = (handledBefore.get(deps.kv)?.delete(updateId) ?? false) ||
-    (marksUnderWay.get(deps.kv)?.has(updateId) ?? false);
-  if (repeated) {
-    deps.log.info("Dropped a repeated update", { updateId });
-    return;
-  }
-  const entries = alsoRead.length ? await deps.kv.getMany(alsoRead) : [];
-  try {
-    await handle(entries);
-  } finally {
-    issueMark(deps, updateId);
-  }
+/** How many updates were set aside (Settings → Debug). */
+export async function countSetAside(kv: Deno.Kv): Promise<number> {
+  let count = 0;
+  for await (const _ of kv.list({ prefix: keys.setAsideAll() })) count++;
+  return count;
 }
 
 /**
- * Updates the transformer found marked, until {@link journaled} drops them (the
- * runner hands over every update it fetched, so each is taken out again).
+ * Handles again the failed updates whose pause is over (`handle` is the
+ * bot's `handleUpdate` with its error boundary). Runs every few seconds.
  */
-const handledBefore = new WeakMap<Deno.Kv, Set<number>>();
-/** Above this many, the oldest are forgotten (they were not handed over after all). */
-const HANDLED_BEFORE_MAX = 10_000;
-
-function noteHandled(kv: Deno.Kv, updateId: number): void {
-  let ids = handledBefore.get(kv);
-  if (!ids) handledBefore.set(kv, ids = new Set());
-  ids.add(updateId);
-  if (ids.size > HANDLED_BEFORE_MAX) ids.delete(ids.values().next().value!);
-}
-
-/** Marks issued and not settled yet, per store, by update id. */
-const marksUnderWay = new WeakMap<Deno.Kv, Map<number, Promise<void>>>();
-
-/** Commits an update's mark behind it; the promise is kept until it settles and never rejects. */
-function issueMark(deps: Pick<BotDeps, "kv" | "log">, updateId: number): void {
-  let marks = marksUnderWay.get(deps.kv);
-  if (!marks) marksUnderWay.set(deps.kv, marks = new Map());
-  const mark: Promise<void> = markHandled(deps.kv, updateId)
-    .catch((error) => {
-      deps.log.error("An update could not be marked handled; the next start handles it again", {
-        updateId,
-        error,
-      });
-    })
-    .finally(() => {
-      if (marks.get(updateId) === mark) marks.delete(updateId);
-    });
-  marks.set(updateId, mark);
-}
-
-/**
- * Resolves when every mark issued on `kv` before the call has settled (landed
- * or failed and logged). Start-up awaits it after replaying the journal and
- * before polling; shutdown awaits it after the last update and before closing
- * the store.
- *
- * @example
- * ```ts
- * for (const update of await journaledUpdates(kv)) await bot.handleUpdate(update);
- * await marksSettled(kv);
- * ```
- */
-export async function marksSettled(kv: Deno.Kv): Promise<void> {
-  flushLazy(kv);
-  const marks = marksUnderWay.get(kv);
-  if (marks?.size) await Promise.all([...marks.values()]);
-}
-
-/**
- * Marks an update handled and removes it from the journal, in one commit. It
- * is lazy (store/batching_kv.ts): it goes with the next commit of the store's
- * batching layer, or within a few milliseconds, rather than on its own.
- */
-export async function markHandled(kv: Deno.Kv, updateId: number): Promise<void> {
-  await lazyAtomic(kv)
-    .set(keys.updateSeen(updateId), true, { expireIn: SEEN_TTL_MS })
-    .delete(keys.journal(updateId))
-    .commit();
+export async function retryJournal(
+  kv: Deno.Kv,
+  handle: (update: Update) => Promise<void>,
+): Promise<number> {
+  const due = await journaledUpdates(kv, { dueAt: Date.now() });
+  for (const update of due) await handle(update);
+  return due.length;
 }

@@ -1,10 +1,12 @@
 /**
- * `createBot(config, deps)`: the one place where the middleware order is decided.
+ * `createBot(deps, options)`: the one place where the API transformers and the
+ * middleware order are decided.
  *
- * per-chat sequencing → journal (crash safety; repeats are dropped per `getUpdates` batch)
- * and context (admin check, profile, language) in one middleware, which reads the sender's
- * records and the features' read-ahead together → /id → scope (private chats only from here
- * on) → features (admin first, then users) → legacy-id lookup → unhandled.
+ * API calls: HTML by default → heartbeat → journal (getUpdates) → auto-retry (429, 5xx)
+ * → network retry → pacing (Telegram's limits) → Telegram.
+ * Updates: per-chat sequencing → journal (repeats dropped, failures retried) → context
+ * (admin check, profile, language) → /id → scope (private chats only from here on) →
+ * features (admin first, then users) → legacy-id lookup → unhandled.
  *
  * @module
  */
@@ -12,10 +14,13 @@ import { Bot, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { sequentialize } from "@grammyjs/runner";
 import { autoRetry } from "@grammyjs/auto-retry";
-import { type NetworkRetryOptions, retryNetworkErrors } from "./network_retry.ts";
+import { type NetworkRetryOptions, retryNetworkErrors } from "../telegram/network_retry.ts";
+import { Pacer, pacing } from "../telegram/pacing.ts";
+import { htmlByDefault } from "../telegram/api.ts";
 import type { BotContext, BotDeps } from "./context.ts";
 import { contextMiddleware } from "./middleware/context.ts";
-import { journalTransformer } from "./journal.ts";
+import { journalMiddleware, journalTransformer } from "./journal.ts";
+import { retryPolling } from "../telegram/poll_retry.ts";
 import { heartbeatTransformer } from "./heartbeat.ts";
 import { handleBotError } from "./middleware/errors.ts";
 import { idFeature } from "./features/id.ts";
@@ -26,16 +31,16 @@ import { adminPanelFeature } from "./features/admin_panel.ts";
 import { startFeature } from "./features/start.ts";
 import { languageFeature } from "./features/language.ts";
 import { feedbackFeature } from "./features/feedback.ts";
-import { ratingFeature, ratingPrefetch } from "./features/rating.ts";
-import { replyFeature, replyPrefetch } from "./features/reply.ts";
-import { ticketActionsFeature, ticketActionsPrefetch } from "./features/ticket_actions.ts";
+import { ratingFeature } from "./features/rating.ts";
+import { replyFeature } from "./features/reply.ts";
+import { ticketActionsFeature } from "./features/ticket_actions.ts";
 import { cardViewFeature } from "./features/card_view.ts";
-import { inboxFeature, inboxPrefetch } from "./features/inbox.ts";
+import { inboxFeature } from "./features/inbox.ts";
 import { statsFeature } from "./features/stats.ts";
 import { blockedFeature } from "./features/blocked.ts";
 import { settingsFeature } from "./features/settings.ts";
 import { helpFeature } from "./features/help.ts";
-import { userMessagesFeature, userMessagesPrefetch } from "./features/user_messages.ts";
+import { userMessagesFeature } from "./features/user_messages.ts";
 import { legacyLookupFeature } from "./features/legacy_lookup.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
 
@@ -49,6 +54,8 @@ export interface CreateBotOptions {
   maxRetryAttempts?: number;
   /** Retries of calls that got no answer at all. */
   networkRetry?: NetworkRetryOptions;
+  /** The pacing shared with the outbox sender (default: one of its own, TELEGRAM_RATE_SCALE). */
+  pacer?: Pacer;
 }
 
 /** The key that orders updates: one chat's updates run one after another. */
@@ -63,8 +70,10 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
     client: { apiRoot: deps.config.telegramApiRoot },
   });
   if (options.transformers?.length) bot.api.config.use(...options.transformers);
+  bot.api.config.use(pacing(options.pacer ?? new Pacer(deps.config.telegramRateScale)));
   const retries = options.maxRetryAttempts ?? 5;
   if (retries > 0) {
+    bot.api.config.use(retryPolling({ log: deps.log })); // auto-retry never sees a failed poll
     bot.api.config.use(retryNetworkErrors(options.networkRetry));
     bot.api.config.use(
       autoRetry({ maxRetryAttempts: retries, maxDelaySeconds: 120, rethrowHttpErrors: true }),
@@ -72,6 +81,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   }
   bot.api.config.use(journalTransformer(deps));
   bot.api.config.use(heartbeatTransformer(deps));
+  bot.api.config.use(htmlByDefault());
 
   bot.use(async (_ctx, next) => {
     deps.runtime.inFlight++;
@@ -82,15 +92,8 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
     }
   });
   bot.use(sequentialize(sequenceKey));
-  // The journal runs inside the context middleware: one read for its check, the
-  // profile and what the features read first for the update at hand.
-  bot.use(contextMiddleware(deps, [
-    ticketActionsPrefetch,
-    ratingPrefetch,
-    replyPrefetch,
-    userMessagesPrefetch,
-    inboxPrefetch,
-  ]));
+  bot.use(journalMiddleware(deps));
+  bot.use(contextMiddleware(deps));
 
   bot.use(idFeature);
   bot.use(scopeFeature);

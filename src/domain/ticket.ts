@@ -68,15 +68,10 @@ export function afterUserMessage(ticket: Ticket, now: number): Ticket {
 }
 
 /**
- * Support answered: a new ticket moves to in progress, the turn goes to the user
- * and auto-close is scheduled (`autoCloseHours` 0 means never).
+ * Support answered: a new ticket moves to in progress and the turn goes to the
+ * user. Auto-close waits until the customer has the answer ({@link answerDelivered}).
  */
-export function afterSupportMessage(
-  ticket: Ticket,
-  adminId: number,
-  now: number,
-  autoCloseHours: number,
-): Ticket {
+export function afterSupportMessage(ticket: Ticket, adminId: number, now: number): Ticket {
   if (ticket.status === "closed") return ticket;
   return {
     ...ticket,
@@ -88,9 +83,20 @@ export function afterSupportMessage(
     lastActivityAt: now,
     lastRepliedBy: adminId,
     takenBy: ticket.takenBy ?? adminId,
-    autoCloseAt: autoCloseDueAt(now, autoCloseHours),
     messageCount: ticket.messageCount + 1,
   };
+}
+
+/**
+ * An answer reached the customer at `now`: while the turn is still the
+ * customer's, auto-close counts from now (`autoCloseHours` 0 means never).
+ * Null when nothing changes.
+ */
+export function answerDelivered(ticket: Ticket, now: number, autoCloseHours: number): Ticket | null {
+  if (ticket.status === "closed" || ticket.turn !== "user") return null;
+  const due = autoCloseDueAt(now, autoCloseHours);
+  if (due === undefined || (ticket.autoCloseAt ?? 0) >= due) return null;
+  return { ...ticket, autoCloseAt: due };
 }
 
 /** An admin takes the ticket in progress. */

@@ -11,7 +11,7 @@
  * @module
  */
 import type { Api } from "grammy";
-import type { BotDeps } from "../bot/context.ts";
+import type { BotDeps } from "../deps.ts";
 import { closeTicket, isAutoCloseDue, type Ticket } from "../domain/ticket.ts";
 import { dueTicketIds, getTicketEntries, stageTicket, updateTicket } from "../store/tickets.ts";
 import { setLastAutoClose } from "../store/meta.ts";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { type Api, InputFile } from "grammy";
 import type { Locale } from "../config.ts";
 import { redactedConfig } from "../config.ts";
-import type { BotDeps } from "../bot/context.ts";
+import type { BotDeps } from "../deps.ts";
 import { APP_VERSION } from "../version.ts";
 import { escapeHtml } from "../html.ts";
 import { formatBytes } from "../bytes.ts";
@@ -330,7 +330,6 @@ async function sendArchive(
           size: formatBytes(written.bytes, (key, args) => deps.i18n.t(to.locale, key, args)),
           entries: written.entries,
         }),
-        parse_mode: "HTML",
         message_thread_id: to.threadId,
       });
       delivered++;
@@ -351,7 +350,6 @@ async function tellRecipients(
   for (const to of await recipients(deps)) {
     try {
       await api.sendMessage(to.chatId, render(to.locale), {
-        parse_mode: "HTML",
         message_thread_id: to.threadId,
       });
     } catch (error) {

@@ -5,10 +5,9 @@
  * @module
  */
 import type { Api } from "grammy";
-import type { BotDeps } from "../bot/context.ts";
+import type { BotDeps } from "../deps.ts";
 import { sweepAutoClose } from "./autoclose.ts";
 import { scheduledBackupTick } from "./schedule.ts";
-import { redeliverPending } from "../services/redeliver.ts";
 
 export { sweepAutoClose } from "./autoclose.ts";
 export { backupNow, type BackupResult, createBackup } from "./backup.ts";
@@ -28,9 +27,6 @@ export const CRON_NAMES = { autoClose: "support-desk-autoclose", backup: "suppor
  * Registers the auto-close sweep (every minute) and the backup check (every
  * minute; see schedule.ts for why), and runs one sweep and one backup check
  * right away so that work that fell due while the bot was down is done now.
- * Each auto-close tick first redelivers stored messages that never reached
- * anyone (services/redeliver.ts), so an outage heals within minutes; that tick
- * runs even when auto-close is off.
  *
  * Runs of one job never overlap within a process; across processes the jobs
  * are safe by their own version checks.
@@ -55,10 +51,7 @@ export function startJobs(deps: BotDeps, api: Api): Jobs {
     };
   };
 
-  const autoClose = guarded("auto-close", async () => {
-    await redeliverPending(deps, api);
-    return await sweepAutoClose(deps, api);
-  });
+  const autoClose = guarded("auto-close", () => sweepAutoClose(deps, api));
   const backup = guarded("backup", () => scheduledBackupTick(deps, api));
 
   everyMinute(CRON_NAMES.autoClose, controller.signal, autoClose, deps);

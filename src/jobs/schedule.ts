@@ -10,7 +10,7 @@
  * @module
  */
 import type { Api } from "grammy";
-import type { BotDeps } from "../bot/context.ts";
+import type { BotDeps } from "../deps.ts";
 import type { Config } from "../config.ts";
 import { localDay, zonedParts } from "../time.ts";
 import { claimBackupDay, getBackupDay } from "../store/meta.ts";

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { BotDeps } from "../bot/context.ts";
+import type { BotDeps } from "../deps.ts";
 import type { CliOutput } from "../cli.ts";
 import { botIsRunning, runningRefusal } from "../bot/heartbeat.ts";
 import { LegacyReadError, readLegacyFolder } from "./folder.ts";

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Api } from "grammy";
-import type { Alerts, BotDeps } from "../bot/context.ts";
+import type { Alerts, BotDeps } from "../deps.ts";
 import { escapeHtml } from "../html.ts";
 import { APP_VERSION } from "../version.ts";
 import { formatDateTime } from "../time.ts";
@@ -54,7 +54,6 @@ export function createAlerts(deps: Omit<BotDeps, "alerts">): AlertService {
     const task = (async () => {
       try {
         await api.sendMessage(chatId, html, {
-          parse_mode: "HTML",
           message_thread_id: config.alertTopicId,
           link_preview_options: { is_disabled: true },
         });

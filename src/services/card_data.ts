@@ -5,10 +5,10 @@
  *
  * @module
  */
-import type { BotDeps } from "../bot/context.ts";
+import type { BotDeps } from "../deps.ts";
 import type { Ticket } from "../domain/ticket.ts";
 import { getUsers, type UserRecord } from "../store/users.ts";
-import { type CardData, displayName } from "../bot/render/card.ts";
+import { type CardData, displayName } from "../render/card.ts";
 
 /**
  * Everything the card shows about `ticket`. `user` is the ticket's user when

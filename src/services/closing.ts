@@ -4,12 +4,13 @@
  * @module
  */
 import type { Api } from "grammy";
-import type { BotDeps } from "../bot/context.ts";
+import type { BotDeps } from "../deps.ts";
 import type { Ticket } from "../domain/ticket.ts";
 import { getUser, markUnreachable, type UserRecord } from "../store/users.ts";
-import { bindT, ratingKeyboard } from "../bot/render/menu.ts";
+import { bindT, ratingKeyboard } from "../render/menu.ts";
 import { userLocale } from "../i18n.ts";
-import { isUnreachableError, reportFailure } from "../bot/delivery.ts";
+import { reportFailure } from "../deps.ts";
+import { isUnreachableError } from "../telegram/content.ts";
 
 /** What became of the closure notice: sent, refused because the user blocked the bot, or failed. */
 export type ClosureNotice = "sent" | "blocked" | "failed";
@@ -39,7 +40,6 @@ export async function announceClosed(
       ticket.userId,
       t(options.auto ? "conv-user-autoclosed" : "conv-user-closed", { id: String(ticket.id) }),
       {
-        parse_mode: "HTML",
         reply_markup: ratingKeyboard(t, ticket.id, { ask: options.auto }),
       },
     );

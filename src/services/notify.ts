@@ -5,11 +5,11 @@
  */
 import type { Api } from "grammy";
 import type { Locale } from "../config.ts";
-import type { BotDeps } from "../bot/context.ts";
-import { getKnownUsers } from "../store/users.ts";
+import type { BotDeps } from "../deps.ts";
+import { getUsers } from "../store/users.ts";
 import { userLocale } from "../i18n.ts";
 import type { MessageRef } from "../store/tickets.ts";
-import { reportFailure } from "../bot/delivery.ts";
+import { reportFailure } from "../deps.ts";
 
 /** A message rendered for one language. */
 export interface Rendered {
@@ -19,7 +19,7 @@ export interface Rendered {
 
 /**
  * The language an admin reads: their choice, else their Telegram language, else
- * DEFAULT_LOCALE. Admin records are kept in this process ({@link getKnownUsers}),
+ * DEFAULT_LOCALE. Admin records are kept in this process ({@link getUsers}),
  * so this usually costs no store read; a change of language shows at once.
  */
 export async function adminLocale(
@@ -34,7 +34,7 @@ export async function adminLocales(
   deps: Pick<BotDeps, "kv" | "config">,
   adminIds: readonly number[] = deps.config.adminIds,
 ): Promise<Map<number, Locale>> {
-  const users = await getKnownUsers(deps.kv, adminIds);
+  const users = await getUsers(deps.kv, adminIds);
   return new Map(
     adminIds.map((id) => [id, userLocale(users.get(id), deps.config.defaultLocale)]),
   );
@@ -55,7 +55,6 @@ export async function notifyAdmins(
     try {
       const rendered = render(locales.get(adminId)!, adminId);
       const message = await api.sendMessage(adminId, rendered.text, {
-        parse_mode: "HTML",
         link_preview_options: { is_disabled: true },
         ...rendered.other,
       });

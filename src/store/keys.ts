@@ -15,7 +15,8 @@
  * | ["user_ticket", userId, ticketId]           | null                   | same atomic as a new ticket  |
  * | ["ticket_message", ticketId, seq]           | TicketMessage          | same atomic as the ticket    |
  * | ["copy", chatId, messageId]                 | CopyLink               | same atomic as the message   |
- * | ["undelivered", ticketId, seq]              | UndeliveredMark        | same atomic as the message   |
+ * | ["outbox", chatId, ticketId, seq, kind]      | OutboxItem             | same atomic as the message   |
+ * | ["album", chatId, mediaGroupId]             | AlbumRecord (expires)  | tickets.ts                   |
  * | ["first_response", day, ms, ticketId]       | null                   | same atomic as the ticket    |
  * | ["legacy_ticket", legacyId]                 | ticketId               | same atomic as the ticket    |
  * | ["legacy_ban", userId]                      | LegacyBanRecord        | same atomic as the user      |
@@ -26,7 +27,8 @@
  * | ["reply_mode", adminId]                     | ReplyMode              | reply_modes.ts               |
  * | ["pending", userId]                         | PendingInput           | pending.ts                   |
  * | ["update_seen", updateId]                   | true (expires)         | bot/journal.ts               |
- * | ["journal", updateId]                       | Update (raw)           | bot/journal.ts               |
+ * | ["journal", updateId]                       | JournalEntry           | bot/journal.ts               |
+ * | ["set_aside", updateId]                     | SetAsideEntry          | bot/journal.ts               |
  * | ["meta", name]                              | operations state       | meta.ts                      |
  *
  * ["legacy_ticket"] maps the Python bot's ticket id (`T-20240101-0001`) to ours,
@@ -35,10 +37,11 @@
  * ["legacy_ban"] remembers a block brought over, so that a second import does
  * not block again a user the agents have unblocked since.
  *
- * ["undelivered"] marks a stored message that has no delivered copy yet: it is
- * written with the message and deleted in the commit that records the first
- * copy (tickets.ts), so services/redeliver.ts can deliver what a crash or an
- * outage left behind.
+ * ["outbox"] holds what waits to be sent to a chat: a ticket's card, a
+ * message's copy, an answer's confirmation. It is written in the same commit
+ * as what it sends (the message, the ticket) and deleted in the commit that
+ * records the copy (store/outbox.ts, services/outbox.ts), so nothing stored is
+ * left unsent by a crash, an outage or a 429.
  *
  * Inbox rank 0 holds tickets where the user waits for support (sortTime = when
  * the user started waiting, oldest first); rank 1 holds the rest (sortTime = last
@@ -62,7 +65,8 @@ export const PREFIXES = [
   "user_ticket",
   "ticket_message",
   "copy",
-  "undelivered",
+  "outbox",
+  "album",
   "first_response",
   "legacy_ticket",
   "legacy_ban",
@@ -74,6 +78,7 @@ export const PREFIXES = [
   "pending",
   "update_seen",
   "journal",
+  "set_aside",
   "meta",
 ] as const;
 
@@ -100,8 +105,11 @@ export const keys = {
   ticketMessage: (ticketId: number, seq: number) => ["ticket_message", ticketId, seq] as const,
   ticketMessages: (ticketId: number) => ["ticket_message", ticketId] as const,
   copy: (chatId: number, messageId: number) => ["copy", chatId, messageId] as const,
-  undelivered: (ticketId: number, seq: number) => ["undelivered", ticketId, seq] as const,
-  undeliveredAll: () => ["undelivered"] as const,
+  outbox: (chatId: number, ticketId: number, seq: number, kind: string) =>
+    ["outbox", chatId, ticketId, seq, kind] as const,
+  outboxOf: (chatId: number) => ["outbox", chatId] as const,
+  outboxAll: () => ["outbox"] as const,
+  album: (chatId: number, mediaGroupId: string) => ["album", chatId, mediaGroupId] as const,
   firstResponse: (day: string, ms: number, ticketId: number) =>
     ["first_response", day, ms, ticketId] as const,
   firstResponsesOfDay: (day: string) => ["first_response", day] as const,
@@ -118,6 +126,8 @@ export const keys = {
   updateSeen: (updateId: number) => ["update_seen", updateId] as const,
   journal: (updateId: number) => ["journal", updateId] as const,
   journalAll: () => ["journal"] as const,
+  setAside: (updateId: number) => ["set_aside", updateId] as const,
+  setAsideAll: () => ["set_aside"] as const,
   meta: (name: MetaName) => ["meta", name] as const,
 };
 

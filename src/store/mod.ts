@@ -7,7 +7,6 @@ import { join } from "node:path";
 import type { Config } from "../config.ts";
 import { keys } from "./keys.ts";
 import { whileLocked } from "./locked.ts";
-import { batchingKv } from "./batching_kv.ts";
 
 /** The store could not be opened; the message says where and why. */
 export class StoreError extends Error {
@@ -33,7 +32,7 @@ export async function openStore(
   options: { existingOnly?: boolean } = {},
 ): Promise<Deno.Kv> {
   const location = storeLocation(config);
-  if (options.existingOnly) return batchingKv(await openExisting(location, !config.kvUrl));
+  if (options.existingOnly) return await openExisting(location, !config.kvUrl);
   if (!config.kvUrl) {
     try {
       await Deno.mkdir(config.dataDir, { recursive: true });
@@ -63,39 +62,7 @@ export async function openStore(
       { cause: error },
     );
   }
-  if (config.kvUrl) return batchingKv(kv);
-  try {
-    return await withReader(kv, location);
-  } catch (error) {
-    throw new StoreError(
-      `Cannot open the store at '${location}': ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
-}
-
-/**
- * The local store at `path`, as the bot uses it: commits grouped by
- * {@link batchingKv}, reads on a second connection to the file, so that a read
- * does not wait behind a commit on Deno KV's one thread per connection.
- *
- * @example
- * ```ts
- * const kv = await openLocalStore("bot_data/bot.kv");
- * ```
- */
-export async function openLocalStore(path: string): Promise<Deno.Kv> {
-  return await withReader(await Deno.openKv(path), path);
-}
-
-/** Adds the reading connection to `writer`; closes `writer` when it cannot be opened. */
-async function withReader(writer: Deno.Kv, path: string): Promise<Deno.Kv> {
-  try {
-    return batchingKv(writer, { reader: await Deno.openKv(path) });
-  } catch (error) {
-    writer.close();
-    throw error;
-  }
+  return kv;
 }
 
 /**

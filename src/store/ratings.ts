@@ -36,12 +36,11 @@ export function ratingReadKeys(ticketId: number): [Deno.KvKey, Deno.KvKey] {
 export async function rateTicket(
   kv: Deno.Kv,
   rating: RatingRecord,
-  current?: [Deno.KvEntryMaybe<Ticket>, Deno.KvEntryMaybe<RatingRecord>],
 ): Promise<RateResult> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const [ticketEntry, ratingEntry] = attempt === 0 && current
-      ? current
-      : await kv.getMany<[Ticket, RatingRecord]>(ratingReadKeys(rating.ticketId));
+    const [ticketEntry, ratingEntry] = await kv.getMany<[Ticket, RatingRecord]>(
+      ratingReadKeys(rating.ticketId),
+    );
     const ticket = ticketEntry.value;
     if (!ticket) return { ok: false, reason: "not_found" };
     if (ticket.userId !== rating.userId) return { ok: false, reason: "not_yours" };

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { KV_LIMITS } from "./batching_kv.ts";
+import { KV_LIMITS } from "./limits.ts";
 
 /**
  * The values stored under the keys of `items` (`keyOf` gives each item's key),

@@ -11,7 +11,14 @@
 import { dayOf, keys } from "./keys.ts";
 import { decrement, increment } from "./counters.ts";
 import { readMany } from "./read_many.ts";
-import { inboxPosition, openTicket, type Ticket, type TicketStatus } from "../domain/ticket.ts";
+import {
+  afterUserMessage,
+  inboxPosition,
+  openTicket,
+  type Ticket,
+  type TicketStatus,
+} from "../domain/ticket.ts";
+import { type OutboxItem, outboxKey, stageOutbox } from "./outbox.ts";
 
 /** What a stored message is. "edit" records a later edit of an earlier message. */
 export type MessageKind =
@@ -101,40 +108,6 @@ export async function getTicketEntries(
   return await kv.getMany<Ticket[]>(ticketIds.map(keys.ticket));
 }
 
-/** A user's open ticket as read: the index entry, and the ticket's entry when indexed. */
-export interface OpenTicketRead {
-  index: Deno.KvEntryMaybe<number>;
-  ticket: Deno.KvEntryMaybe<Ticket> | null;
-}
-
-/** The keys {@link readForUserMessage} reads first: the message's link and the open-ticket index. */
-export function userMessageKeys(
-  userId: number,
-  source: { chatId: number; messageId: number },
-): [Deno.KvKey, Deno.KvKey] {
-  return [keys.copy(source.chatId, source.messageId), keys.openTicket(userId)];
-}
-
-/**
- * What a user's new message meets, in as few round trips as possible: the
- * ticket the message is already stored in (a link, when the update is handled
- * again after a crash) and the user's open ticket. Pass `open` on to
- * {@link addUserMessage}, which then starts from it instead of reading again.
- * `first` are the entries of {@link userMessageKeys} when the caller has read
- * them already.
- */
-export async function readForUserMessage(
-  kv: Deno.Kv,
-  userId: number,
-  source: { chatId: number; messageId: number },
-  first?: [Deno.KvEntryMaybe<CopyLink>, Deno.KvEntryMaybe<number>],
-): Promise<{ link: CopyLink | null; open: OpenTicketRead }> {
-  const [link, index] = first ??
-    await kv.getMany<[CopyLink, number]>(userMessageKeys(userId, source));
-  const ticket = index.value === null ? null : await getTicketEntry(kv, index.value);
-  return { link: link.value, open: { index, ticket } };
-}
-
 /** The ticket a message in an admin or user chat belongs to (a delivered copy or an original). */
 export async function findByCopy(
   kv: Deno.Kv,
@@ -160,22 +133,43 @@ function shorten(message: NewMessage): NewMessage {
     : message;
 }
 
-/**
- * A stored message waiting for its first delivered copy, under
- * ["undelivered", ticketId, seq]: written with the message, deleted by
- * {@link recordCopies}. `attemptAt` is when a redelivery last claimed it.
- */
-export interface UndeliveredMark {
-  at: number;
-  attemptAt?: number;
-}
-
-/** The links of a new message's source, and its undelivered mark (same commit as the message). */
+/** The reply links of a new message's source (same commit as the message). */
 function linkSource(op: Deno.AtomicOperation, message: TicketMessage): void {
   for (const id of message.source.messageIds) {
     op.set(keys.copy(message.source.chatId, id), { ticketId: message.ticketId, seq: message.seq });
   }
-  op.set(keys.undelivered(message.ticketId, message.seq), { at: message.at } as UndeliveredMark);
+}
+
+/** Where a stored message goes, and when it may go (an album waits for its last item). */
+export interface Delivery {
+  /** The chats that get a copy (the agents' chats; the customer's for an answer). */
+  to: readonly number[];
+  /** `Date.now()` before which the copies wait; 0: at once. */
+  readyAt?: number;
+}
+
+/** Adds the outbox items of message `seq` (and of a new ticket's card) to `op`. */
+function stageCopies(
+  op: Deno.AtomicOperation,
+  ticketId: number,
+  seq: number,
+  delivery: Delivery & { card?: boolean },
+): void {
+  for (const chatId of delivery.to) {
+    if (delivery.card) stageOutbox(op, { chatId, ticketId, seq: 0, kind: "card" });
+    stageOutbox(op, { chatId, ticketId, seq, kind: "copy", readyAt: delivery.readyAt ?? 0 });
+  }
+}
+
+/** What {@link addUserMessage} stores. */
+export interface UserMessageInput {
+  userId: number;
+  content: NewMessage;
+  /** Whether the message may open a ticket (long enough, or captioned) when none is open. */
+  mayOpen: boolean;
+  delivery: Delivery;
+  /** More mutations in the commit (e.g. forgetting a pending input, the album's record). */
+  extra?: (op: Deno.AtomicOperation, stored: TicketMessage) => void;
 }
 
 /** Result of {@link addUserMessage}: the ticket after the message and whether it was created. */
@@ -183,124 +177,84 @@ export interface UserMessageResult {
   ticket: Ticket;
   message: TicketMessage;
   created: boolean;
-  /** The message record's version (see {@link recordCopies}). */
-  versionstamp: string;
-}
-
-/** How {@link addUserMessage} changes the ticket, and what else a new ticket's commit does. */
-export interface UserMessageHooks {
-  /** The transition of an open ticket (e.g. afterUserMessage). */
-  onExisting: (ticket: Ticket) => Ticket;
-  /** More mutations in a new ticket's atomic operation (e.g. forgetting a pending input). */
-  onCreate?: (op: Deno.AtomicOperation) => void;
 }
 
 /**
- * Stores a user's message: in the user's open ticket when there is one, else in a
- * new ticket whose id is the next consecutive integer. Safe under concurrency:
- * the sequence and the open-ticket index are version-checked together.
- * `open` is the user's open ticket as the caller just read it
- * ({@link readForUserMessage}); a stale one only costs a retry.
+ * Stores a user's message with its outbox items: in the user's open ticket
+ * when there is one, else (when `mayOpen`) in a new ticket whose id is the
+ * next consecutive integer. Returns null when no ticket is open and the
+ * message may not open one. Safe under concurrency: the open-ticket index,
+ * the ticket and the id sequence are version-checked with the commit, so a
+ * ticket closed meanwhile is seen, and the decision made again.
  */
 export async function addUserMessage(
   kv: Deno.Kv,
-  userId: number,
-  content: NewMessage,
-  hooks: UserMessageHooks,
-  open?: OpenTicketRead,
-): Promise<UserMessageResult> {
-  const stored = shorten(content);
+  input: UserMessageInput,
+): Promise<UserMessageResult | null> {
+  const stored = shorten(input.content);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (attempt >= 5) await backoff(attempt);
-    const read = attempt === 0 && open ? open : await readOpenTicket(kv, userId);
-    const ticketEntry = read.ticket;
+    const [index, seqEntry] = await kv.getMany<[number, Deno.KvU64]>([
+      keys.openTicket(input.userId),
+      keys.ticketSeq(),
+    ]);
+    const ticketEntry = index.value === null ? null : await getTicketEntry(kv, index.value);
+    const op = kv.atomic().check(index);
+    let result: UserMessageResult;
     if (ticketEntry?.value && ticketEntry.value.status !== "closed") {
-      const after = hooks.onExisting(ticketEntry.value);
-      const message: TicketMessage = {
-        ...stored,
-        ticketId: after.id,
-        seq: after.messageCount,
-        copies: [],
-      };
-      const op = kv.atomic().check(read.index);
+      const after = afterUserMessage(ticketEntry.value, stored.at);
+      const message: TicketMessage = { ...stored, ticketId: after.id, seq: after.messageCount, copies: [] };
       stageTicket(op, ticketEntry, after);
-      op.set(keys.ticketMessage(after.id, message.seq), message);
-      linkSource(op, message);
-      const result = await op.commit();
-      if (result.ok) {
-        return { ticket: after, message, created: false, versionstamp: result.versionstamp };
-      }
-      continue;
+      result = { ticket: after, message, created: false };
+    } else {
+      if (!input.mayOpen) return null;
+      const id = Number(seqEntry.value?.value ?? 0n) + 1;
+      const ticket = openTicket(id, input.userId, stored.at);
+      const message: TicketMessage = { ...stored, ticketId: id, seq: 1, copies: [] };
+      op.check(seqEntry)
+        .check({ key: keys.ticket(id), versionstamp: null })
+        .set(keys.ticketSeq(), new Deno.KvU64(BigInt(id)));
+      stageNewTicket(op, ticket);
+      result = { ticket, message, created: true };
     }
-    // New tickets in this process take turns on the id sequence, so they do
-    // not all collide on it; the version checks still guard other processes.
-    const index = read.index;
-    const created = await allocationLock(kv, () => createTicket(kv, userId, stored, hooks, index));
-    if (created) return created;
+    const { message } = result;
+    op.set(keys.ticketMessage(message.ticketId, message.seq), message);
+    linkSource(op, message);
+    stageCopies(op, message.ticketId, message.seq, { ...input.delivery, card: result.created });
+    input.extra?.(op, message);
+    if ((await op.commit()).ok) return result;
   }
-  throw new Error(`Could not store a message of user ${userId}: too much contention`);
-}
-
-async function readOpenTicket(kv: Deno.Kv, userId: number): Promise<OpenTicketRead> {
-  const index = await kv.get<number>(keys.openTicket(userId));
-  const ticket = index.value === null ? null : await getTicketEntry(kv, index.value);
-  return { index, ticket };
+  throw new Error(`Could not store a message of user ${input.userId}: too much contention`);
 }
 
 /**
- * The last ticket id this process allocated on a store, with the version of
- * that commit: the next allocation starts from it instead of reading the
- * sequence. If another process allocated meanwhile, the version check fails
- * and the sequence is read again.
+ * An album being received, under ["album", chatId, mediaGroupId] for an hour:
+ * the stored message its items join, or (before a ticket could be opened: no
+ * caption yet) the ids of the items received so far, or that it is feedback.
  */
-const lastAllocated = new WeakMap<Deno.Kv, Deno.KvEntry<Deno.KvU64>>();
+export type AlbumRecord =
+  | { ticketId: number; seq: number }
+  | { waiting: number[] }
+  | { feedback: true };
 
-async function createTicket(
+/** How long an album's record is kept: far longer than its items take to arrive. */
+const ALBUM_TTL_MS = 3_600_000;
+
+/** The album record of a media group, with its version. */
+export async function getAlbum(
   kv: Deno.Kv,
-  userId: number,
-  stored: NewMessage,
-  hooks: UserMessageHooks,
-  index: Deno.KvEntryMaybe<number>,
-): Promise<UserMessageResult | null> {
-  const last = lastAllocated.get(kv);
-  // The caller read the open-ticket index; a stale one fails its check below.
-  const [seqEntry, openEntry] = last && index.value === null
-    ? [last, index]
-    : await kv.getMany<[Deno.KvU64, number]>([keys.ticketSeq(), keys.openTicket(userId)]);
-  if (openEntry.value !== null) return null;
-  const id = Number(seqEntry.value?.value ?? 0n) + 1;
-  const ticket = openTicket(id, userId, stored.at);
-  const message: TicketMessage = { ...stored, ticketId: id, seq: 1, copies: [] };
-  const op = kv.atomic()
-    .check(seqEntry)
-    .check(openEntry)
-    .check({ key: keys.ticket(id), versionstamp: null })
-    .set(keys.ticketSeq(), new Deno.KvU64(BigInt(id)))
-    .set(keys.ticketMessage(id, 1), message);
-  linkSource(op, message);
-  stageNewTicket(op, ticket);
-  hooks.onCreate?.(op);
-  const result = await op.commit();
-  if (!result.ok) {
-    lastAllocated.delete(kv);
-    return null;
-  }
-  lastAllocated.set(kv, {
-    key: keys.ticketSeq(),
-    value: new Deno.KvU64(BigInt(id)),
-    versionstamp: result.versionstamp,
-  });
-  return { ticket, message, created: true, versionstamp: result.versionstamp };
+  chatId: number,
+  mediaGroupId: string,
+): Promise<Deno.KvEntryMaybe<AlbumRecord>> {
+  return await kv.get<AlbumRecord>(keys.album(chatId, mediaGroupId));
 }
 
-const allocationQueues = new WeakMap<Deno.Kv, Promise<unknown>>();
-
-/** Runs `task` after the previous id allocation on the same store has finished. */
-function allocationLock<T>(kv: Deno.Kv, task: () => Promise<T>): Promise<T> {
-  const previous = allocationQueues.get(kv) ?? Promise.resolve();
-  const result = previous.then(task, task);
-  allocationQueues.set(kv, result.catch(() => {}));
-  return result;
+/** Adds the album's record to `op`. */
+export function stageAlbum(
+  op: Deno.AtomicOperation,
+  album: { chatId: number; mediaGroupId: string; record: AlbumRecord },
+): void {
+  op.set(keys.album(album.chatId, album.mediaGroupId), album.record, { expireIn: ALBUM_TTL_MS });
 }
 
 /** A short random pause after repeated conflicts (other processes on the same store). */
@@ -328,7 +282,7 @@ export async function commitTicket(
 
 /**
  * Adds to `op` a message record with no Telegram original (an imported one):
- * no reply links and no ["undelivered"] mark, so nothing ever tries to deliver it.
+ * no reply links and no outbox item, so nothing ever tries to deliver it.
  */
 export function stageMessageRecord(op: Deno.AtomicOperation, message: TicketMessage): void {
   op.set(keys.ticketMessage(message.ticketId, message.seq), message);
@@ -435,20 +389,18 @@ function statusStat(status: TicketStatus) {
 /**
  * Applies `change` to a ticket and commits it with its indexes, retrying on
  * concurrent changes. `change` returns null to leave the ticket as it is.
- * Returns the ticket before and after (and the commit's version), or null when
- * the ticket does not exist or `change` declined. `current` is the ticket's
- * entry when the caller has just read it ({@link getTicketEntry}); a stale one
- * only costs a retry.
+ * Returns the ticket before and after, or null when the ticket does not exist
+ * or `change` declined.
  */
 export async function updateTicket(
   kv: Deno.Kv,
   ticketId: number,
   change: (ticket: Ticket) => Ticket | null,
   extra?: (op: Deno.AtomicOperation, after: Ticket, before: Ticket) => void,
-  current?: Deno.KvEntryMaybe<Ticket>,
-): Promise<{ before: Ticket; after: Ticket; versionstamp: string } | null> {
+): Promise<{ before: Ticket; after: Ticket } | null> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const entry = attempt === 0 && current ? current : await getTicketEntry(kv, ticketId);
+    if (attempt >= 5) await backoff(attempt);
+    const entry = await getTicketEntry(kv, ticketId);
     if (!entry.value) return null;
     const after = change(entry.value);
     if (after === null) return null;
@@ -456,41 +408,43 @@ export async function updateTicket(
     const op = kv.atomic();
     stageTicket(op, entry, after);
     extra?.(op, after, before);
-    const result = await op.commit();
-    if (result.ok) return { before, after, versionstamp: result.versionstamp };
+    if ((await op.commit()).ok) return { before, after };
   }
   throw new Error(`Could not update ticket #${ticketId}: too much contention`);
 }
 
+/** What {@link addSupportMessage} stores. */
+export interface SupportMessageInput {
+  ticketId: number;
+  content: NewMessage;
+  /** The ticket's transition (e.g. afterSupportMessage); null refuses (a closed ticket). */
+  change: (ticket: Ticket) => Ticket | null;
+  /** When the copy to the customer may go (an album waits for its last item). */
+  readyAt?: number;
+  /** More mutations in the same commit (e.g. leaving reply mode, the album's record). */
+  extra?: (op: Deno.AtomicOperation, stored: TicketMessage) => void;
+}
+
 /**
- * Stores a support message on a ticket together with the ticket transition
- * (`change`, e.g. afterSupportMessage) and `extra` mutations (e.g. leaving
- * reply mode), in one atomic operation. Returns null when the ticket does not
- * exist or `change` declined (for instance because it is closed); then nothing
- * was written. `current` is the ticket's entry when the caller has just read it
- * (a stale one only costs a retry).
+ * Stores a support message on a ticket with the ticket's transition, the
+ * outbox item of its copy to the customer and `extra`, in one atomic
+ * operation. Returns null when the ticket does not exist or `change` declined
+ * (for instance because it is closed); then nothing was written.
  */
 export async function addSupportMessage(
   kv: Deno.Kv,
-  ticketId: number,
-  content: NewMessage,
-  change: (ticket: Ticket) => Ticket | null,
-  extra?: (op: Deno.AtomicOperation) => void,
-  current?: Deno.KvEntryMaybe<Ticket>,
-): Promise<
-  { ticket: Ticket; before: Ticket; message: TicketMessage; versionstamp: string } | null
-> {
-  const stored = shorten(content);
+  input: SupportMessageInput,
+): Promise<{ ticket: Ticket; before: Ticket; message: TicketMessage } | null> {
+  const stored = shorten(input.content);
   let message: TicketMessage | undefined;
-  const result = await updateTicket(kv, ticketId, change, (op, after) => {
-    message = { ...stored, ticketId, seq: after.messageCount, copies: [] };
-    op.set(keys.ticketMessage(ticketId, message.seq), message);
+  const result = await updateTicket(kv, input.ticketId, input.change, (op, after) => {
+    message = { ...stored, ticketId: after.id, seq: after.messageCount, copies: [] };
+    op.set(keys.ticketMessage(after.id, message.seq), message);
     linkSource(op, message);
-    extra?.(op);
-  }, current);
-  return result && message
-    ? { ticket: result.after, before: result.before, message, versionstamp: result.versionstamp }
-    : null;
+    stageCopies(op, after.id, message.seq, { to: [after.userId], readyAt: input.readyAt });
+    input.extra?.(op, message);
+  });
+  return result && message ? { ticket: result.after, before: result.before, message } : null;
 }
 
 /**
@@ -520,79 +474,41 @@ export async function addEditMessage(
   return result && message ? { ticket: result.after, message } : null;
 }
 
-/** A message record as this process last wrote it, with that write's version. */
-export interface WrittenMessage {
-  message: TicketMessage;
-  versionstamp: string;
-}
-
 /**
  * Records where a message was delivered, so that a Telegram reply to any copy
- * finds its ticket (also after a restart). With `written` (the record as the
- * caller stored it) this is a single commit, checked against that version; if
- * the record changed meanwhile (an album item was added) it is read and
- * written again as usual.
+ * finds its ticket (also after a restart), with `extra` mutations (the
+ * outbox item's removal) in the same commit.
  */
 export async function recordCopies(
   kv: Deno.Kv,
-  ticketId: number,
-  seq: number,
-  copies: MessageRef[],
-  written?: WrittenMessage,
+  message: { ticketId: number; seq: number; copies: MessageRef[] },
+  extra?: (op: Deno.AtomicOperation) => void,
 ): Promise<void> {
-  if (copies.length === 0) return;
+  const { ticketId, seq, copies } = message;
   const key = keys.ticketMessage(ticketId, seq);
-  const known = written?.message.ticketId === ticketId && written.message.seq === seq
-    ? { key, value: written.message, versionstamp: written.versionstamp }
-    : undefined;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const entry = attempt === 0 && known ? known : await kv.get<TicketMessage>(key);
-    if (!entry.value) return;
-    const op = kv.atomic().check(entry).set(key, {
-      ...entry.value,
-      copies: [...entry.value.copies, ...copies],
-    });
+    if (attempt >= 5) await backoff(attempt);
+    const entry = await kv.get<TicketMessage>(key);
+    const op = kv.atomic().check(entry);
+    if (entry.value) op.set(key, { ...entry.value, copies: [...entry.value.copies, ...copies] });
     for (const copy of copies) {
       for (const id of copy.messageIds) op.set(keys.copy(copy.chatId, id), { ticketId, seq });
     }
-    // Delivered at least once: nothing left for services/redeliver.ts.
-    op.delete(keys.undelivered(ticketId, seq));
+    extra?.(op);
     if ((await op.commit()).ok) return;
   }
   throw new Error(`Could not record the copies of #${ticketId}/${seq}`);
 }
 
-/** Stored messages still waiting for a first delivered copy, with their marks' versions. */
-export async function listUndelivered(
-  kv: Deno.Kv,
-  limit = 500,
-): Promise<{ ticketId: number; seq: number; entry: Deno.KvEntry<UndeliveredMark> }[]> {
-  const found = [];
-  for await (
-    const entry of kv.list<UndeliveredMark>({ prefix: keys.undeliveredAll() }, { limit })
-  ) {
-    found.push({ ticketId: entry.key[1] as number, seq: entry.key[2] as number, entry });
-  }
-  return found;
-}
-
 /**
- * Claims an undelivered mark for a redelivery attempt at `now` (version
- * checked: of two processes only one wins). False when it changed or is gone.
+ * Links a ticket's card in a chat to the ticket (as seq 0), so that a
+ * Telegram reply to the card answers the ticket.
  */
-export async function claimUndelivered(
+export async function linkCard(
   kv: Deno.Kv,
-  entry: Deno.KvEntry<UndeliveredMark>,
-  now: number,
-): Promise<boolean> {
-  const result = await kv.atomic().check(entry)
-    .set(entry.key, { ...entry.value, attemptAt: now } as UndeliveredMark).commit();
-  return result.ok;
-}
-
-/** Gives up delivering a message (the user blocked the bot, or it is too old to retry). */
-export async function dropUndelivered(kv: Deno.Kv, ticketId: number, seq: number): Promise<void> {
-  await kv.delete(keys.undelivered(ticketId, seq));
+  card: { chatId: number; messageId: number; ticketId: number },
+): Promise<void> {
+  await kv.set(keys.copy(card.chatId, card.messageId), { ticketId: card.ticketId, seq: 0 });
 }
 
 /** One message of a ticket. */
@@ -663,31 +579,47 @@ export async function dueTicketIds(kv: Deno.Kv, now: number, limit = 500): Promi
   return ids;
 }
 
+/** What {@link appendToMessage} adds. */
+export interface AlbumItem {
+  ticketId: number;
+  seq: number;
+  messageId: number;
+  text?: string;
+  /** The chats the message's copies go to, and their new `readyAt` (the album waits). */
+  to: readonly number[];
+  readyAt: number;
+}
+
 /**
- * Adds a later item of an album to a stored message: its id joins the message's
- * source (with its reply link) and its caption, if any, the stored text.
+ * Adds a later item of an album to a stored message: its id joins the
+ * message's source (with its reply link), its caption the stored text, and the
+ * message's waiting copies wait for the next item.
  */
-export async function appendToMessage(
-  kv: Deno.Kv,
-  ticketId: number,
-  seq: number,
-  part: { messageId: number; text?: string },
-): Promise<void> {
-  const key = keys.ticketMessage(ticketId, seq);
+export async function appendToMessage(kv: Deno.Kv, item: AlbumItem): Promise<void> {
+  const key = keys.ticketMessage(item.ticketId, item.seq);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (attempt >= 5) await backoff(attempt);
     const entry = await kv.get<TicketMessage>(key);
     if (!entry.value) return;
     const message = entry.value;
-    if (message.source.messageIds.includes(part.messageId)) return;
-    const text = part.text?.trim()
-      ? [message.text, part.text].filter(Boolean).join("\n").slice(0, STORED_TEXT_LIMIT)
+    if (message.source.messageIds.includes(item.messageId)) return;
+    const text = item.text?.trim()
+      ? [message.text, item.text].filter(Boolean).join("\n").slice(0, STORED_TEXT_LIMIT)
       : message.text;
     const op = kv.atomic().check(entry).set(key, {
       ...message,
       text,
-      source: { ...message.source, messageIds: [...message.source.messageIds, part.messageId] },
-    }).set(keys.copy(message.source.chatId, part.messageId), { ticketId, seq });
+      source: { ...message.source, messageIds: [...message.source.messageIds, item.messageId] },
+    }).set(keys.copy(message.source.chatId, item.messageId), {
+      ticketId: item.ticketId,
+      seq: item.seq,
+    });
+    for (const chatId of item.to) {
+      const copyKey = outboxKey({ chatId, ticketId: item.ticketId, seq: item.seq, kind: "copy" });
+      const copy = await kv.get<OutboxItem>(copyKey);
+      if (copy.value) op.check(copy).set(copyKey, { ...copy.value, readyAt: item.readyAt });
+    }
     if ((await op.commit()).ok) return;
   }
-  throw new Error(`Could not add an album item to #${ticketId}/${seq}`);
+  throw new Error(`Could not add an album item to #${item.ticketId}/${item.seq}`);
 }

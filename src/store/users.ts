@@ -62,47 +62,9 @@ export async function getUsers(
   return new Map(userIds.map((id) => [id, found.get(id) ?? null]));
 }
 
-/** How long a record in {@link getKnownUsers}' cache is trusted without a read. */
-const KNOWN_TTL_MS = 60_000;
-
-const knownUsers = new WeakMap<Deno.Kv, Map<number, { user: UserRecord | null; at: number }>>();
-
-/**
- * Users read often and changed rarely (the admins: every message to them needs
- * their language), kept in this process. Every write through
- * {@link updateUser} in this process refreshes a kept record at once, so an
- * admin who switches language reads the new one on the very next message; a
- * record is read again after {@link KNOWN_TTL_MS}, which bounds how long a
- * change made by another process can go unseen.
- */
-export async function getKnownUsers(
-  kv: Deno.Kv,
-  userIds: readonly number[],
-): Promise<Map<number, UserRecord | null>> {
-  let known = knownUsers.get(kv);
-  if (!known) knownUsers.set(kv, known = new Map());
-  const now = performance.now();
-  const stale = userIds.filter((id) => {
-    const kept = known.get(id);
-    return !kept || now - kept.at > KNOWN_TTL_MS;
-  });
-  if (stale.length > 0) {
-    for (const [id, user] of await getUsers(kv, stale)) known.set(id, { user, at: now });
-  }
-  return new Map(userIds.map((id) => [id, known.get(id)!.user]));
-}
-
-/** Refreshes a record kept by {@link getKnownUsers} after this process wrote it. */
-function refreshKnown(kv: Deno.Kv, user: UserRecord): void {
-  const known = knownUsers.get(kv);
-  if (known?.has(user.id)) known.set(user.id, { user, at: performance.now() });
-}
-
 /**
  * Applies `change` to a user record (creating it from `create` when absent) and
  * commits with a version check, retrying on conflicts. Returns the record as stored.
- * `current` is the record's entry when the caller has just read it (saves a read;
- * a stale one only costs a retry).
  */
 export async function updateUser(
   kv: Deno.Kv,
@@ -110,20 +72,16 @@ export async function updateUser(
   change: (user: UserRecord) => UserRecord,
   extra?: (op: Deno.AtomicOperation, after: UserRecord, before: UserRecord | null) => void,
   create?: () => UserRecord,
-  current?: Deno.KvEntryMaybe<UserRecord>,
 ): Promise<UserRecord | null> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const entry = attempt === 0 && current ? current : await kv.get<UserRecord>(keys.user(userId));
+    const entry = await kv.get<UserRecord>(keys.user(userId));
     const base = entry.value ?? create?.();
     if (!base) return null;
     const after = change(base);
     const op = kv.atomic().check(entry);
     stageUser(op, after, entry.value);
     extra?.(op, after, entry.value);
-    if ((await op.commit()).ok) {
-      refreshKnown(kv, after);
-      return after;
-    }
+    if ((await op.commit()).ok) return after;
   }
   throw new Error(`Could not update user ${userId}: too much contention`);
 }
@@ -165,17 +123,14 @@ function sameProfile(user: UserRecord, profile: TelegramProfile): boolean {
 /**
  * Records the user's current Telegram profile. Writes only when something
  * changed (a new user, a new name, or the user is reachable again after a 403),
- * so the common case is a single read. `current` is the user's entry when the
- * caller read it already (the context middleware reads it with the update's
- * journal check): then the common case costs no read at all.
+ * so the common case is a single read.
  */
 export async function touchUser(
   kv: Deno.Kv,
   profile: TelegramProfile,
   now: number,
-  current?: Deno.KvEntryMaybe<UserRecord>,
 ): Promise<UserRecord> {
-  const entry = current ?? await kv.get<UserRecord>(keys.user(profile.id));
+  const entry = await kv.get<UserRecord>(keys.user(profile.id));
   if (entry.value && sameProfile(entry.value, profile)) return entry.value;
   return (await updateUser(
     kv,
@@ -196,7 +151,6 @@ export async function touchUser(
       reachable: true,
       createdAt: now,
     }),
-    entry,
   ))!;
 }
 

@@ -4,8 +4,8 @@ import { callback, command } from "../helpers/updates.ts";
 import { setLastAutoClose, setLastBackup } from "../../src/store/meta.ts";
 import { getLastBackup } from "../../src/store/meta.ts";
 import { APP_VERSION } from "../../src/version.ts";
-import { GRAMMY_VERSION } from "../../src/bot/render/debug.ts";
-import { envName } from "../../src/bot/render/settings.ts";
+import { GRAMMY_VERSION } from "../../src/render/debug.ts";
+import { envName } from "../../src/render/settings.ts";
 import { admin, button, buttonsOf, lastMessage, textOf, toasts } from "./admin_fixtures.ts";
 
 type App = Awaited<ReturnType<typeof createTestApp>>;
@@ -49,6 +49,26 @@ Deno.test("settings: Info shows the configuration in force with secrets redacted
   assert.ok(text.includes("<code>AUTO_CLOSE_AFTER_HOURS</code> = 24"));
   assert.ok(text.includes("<code>START_ALERT</code> = Hello &lt;team&gt; &amp; co"));
   assert.strictEqual(button(info, "Back").data, "a:settings:0");
+});
+
+Deno.test("settings: Info hides the credentials of TELEGRAM_API_ROOT but shows its host", async () => {
+  await using app = await createTestApp({
+    env: {
+      TELEGRAM_API_ROOT: "https://botuser:pa55word@botapi.example.com/tg?key=s3cret",
+      TELEGRAM_RATE_SCALE: "0.5",
+    },
+  });
+  const { agent } = await openSettings(app);
+  const text = textOf(await press(app, agent, "a:info:0"));
+  assert.ok(
+    !text.includes("pa55word") && !text.includes("s3cret") && !text.includes("botuser"),
+    text,
+  );
+  assert.ok(
+    text.includes("<code>TELEGRAM_API_ROOT</code> = https://***:***@botapi.example.com/tg?***"),
+    text,
+  );
+  assert.ok(text.includes("<code>TELEGRAM_RATE_SCALE</code> = 0.5"), text);
 });
 
 Deno.test("settings: field names map to their environment variables", () => {

@@ -43,8 +43,8 @@ Deno.test("connect: an unreachable Bot API is tried again with growing pauses un
   const warnings = lines.filter((line) => line.includes("Telegram cannot be reached"));
   assert.equal(warnings.length, 11);
   assert.match(warnings[0], /trying again in 1 s .*apiRoot=http:\/\/127\.0\.0\.1:9/);
-  assert.match(warnings[0], /reason="connection refused"/);
-  assert.match(warnings[9], /reason="500 Later"/);
+  assert.match(warnings[0], /reason="Network request failed \(connection refused\)"/);
+  assert.match(warnings[9], /reason="getMe: 500 Later"/);
   assert.ok(lines.at(-1)!.includes("Telegram answered attempts=12"));
 });
 

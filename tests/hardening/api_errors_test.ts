@@ -7,7 +7,7 @@ import { callback, privateText, replyTo, user } from "../helpers/updates.ts";
 import { forgetMessage } from "../helpers/world.ts";
 import { getOpenTicket, lastMessages } from "../../src/store/tickets.ts";
 import { createAlerts } from "../../src/services/alerts.ts";
-import { encode } from "../../src/bot/callbacks.ts";
+import { encode } from "../../src/render/callbacks.ts";
 import { press, toasts } from "../bot/conversation_support.ts";
 import { assertTicketsWhole, errors, handleLikeRunner, recordingAlerts } from "./support.ts";
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Bot } from "grammy";
+import { type Bot, BotError } from "grammy";
 import type { Update } from "grammy/types";
 import { type Config, parseConfig } from "../../src/config.ts";
 import type { BotContext, BotDeps } from "../../src/bot/context.ts";
@@ -13,9 +13,8 @@ import { noAlerts } from "../../src/bot/context.ts";
 import { createBot } from "../../src/bot/mod.ts";
 import { loadTranslator, type Translator } from "../../src/i18n.ts";
 import { silentLogger } from "../../src/log.ts";
-import { batchingKv } from "../../src/store/batching_kv.ts";
-import { openLocalStore } from "../../src/store/mod.ts";
-import { marksSettled } from "../../src/bot/journal.ts";
+import { createOutbox, type Outbox } from "../../src/services/outbox.ts";
+import { Pacer } from "../../src/telegram/pacing.ts";
 import { TelegramSim } from "./telegram_sim.ts";
 import { TEST_BOT_INFO } from "./bot_api.ts";
 
@@ -44,6 +43,8 @@ export const BASE_ENV: Record<string, string> = {
   ADMIN_ID: `${ADMIN_A},${ADMIN_B}`,
   DEFAULT_LOCALE: "en",
   TELEGRAM_API_ROOT: "http://127.0.0.1:9",
+  // Tests are not about pacing unless they say so: a thousand times Telegram's rates.
+  TELEGRAM_RATE_SCALE: "1000",
 };
 
 let sharedI18n: Translator | undefined;
@@ -56,9 +57,17 @@ export interface TestApp {
   deps: BotDeps;
   clock: TestClock;
   config: Config;
-  /** Handles updates one after another, as the runner would for one chat. */
+  /** The outbox sender of this app (started; `settle()` waits until it is idle). */
+  outbox: Outbox;
+  /**
+   * Handles updates one after another, as the runner would for one chat (an
+   * error goes to the bot's error handler, as in production), then waits
+   * until the outbox has sent what they stored.
+   */
   send(...updates: (Update | Update[])[]): Promise<void>;
-  /** Waits for the journal's marks, then closes the store. */
+  /** Handles updates without waiting for the outbox. */
+  receive(...updates: (Update | Update[])[]): Promise<void>;
+  /** Stops the outbox sender, then closes the store. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -79,11 +88,7 @@ export interface TestAppOptions {
 /** Builds a test app. Use with `await using app = await createTestApp()`. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const config = parseConfig({ ...BASE_ENV, ...options.env });
-  // As openStore does for the real bot: commits go through the batching layer,
-  // and a file store reads on a second connection.
-  const kv = options.kvPath
-    ? await openLocalStore(options.kvPath)
-    : batchingKv(options.kv ?? await Deno.openKv(":memory:"));
+  const kv = options.kv ?? await Deno.openKv(options.kvPath ?? ":memory:");
   const sim = options.sim ?? new TelegramSim();
   const clock = options.clock ?? new TestClock();
   sharedI18n ??= loadTranslator();
@@ -95,9 +100,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     i18n: sharedI18n,
     alerts: noAlerts,
     runtime: { startedAt: clock.now(), errorCount: 0, inFlight: 0 },
+    wake: () => {},
     ...options.deps,
   };
+  const pacer = new Pacer(config.telegramRateScale);
   const bot = createBot(deps, {
+    pacer,
     botInfo: TEST_BOT_INFO,
     transformers: [
       (_prev, method, payload) => sim.call(method, payload as Record<string, unknown>) as never,
@@ -105,14 +113,26 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     maxRetryAttempts: options.maxRetryAttempts ?? 2,
   });
   await bot.init();
+  const outbox = createOutbox({ deps, api: bot.api, pacer });
+  if (!options.deps?.wake) deps.wake = outbox.wake;
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    // Updates do not wait for their journal marks; the store must not close under them.
-    await marksSettled(deps.kv);
+    await outbox.stop();
     if (!options.kv) kv.close();
     await Promise.resolve();
+  };
+  const receive = async (...updates: (Update | Update[])[]) => {
+    for (const update of updates.flat()) {
+      try {
+        await bot.handleUpdate(update);
+      } catch (error) {
+        // As the runner does: the error boundary handles it.
+        if (error instanceof BotError) await bot.errorHandler(error);
+        else throw error;
+      }
+    }
   };
   return {
     bot,
@@ -121,8 +141,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     deps,
     clock,
     config,
+    outbox,
+    receive,
     async send(...updates) {
-      for (const update of updates.flat()) await bot.handleUpdate(update);
+      await receive(...updates);
+      await outbox.settle();
     },
     close,
     [Symbol.asyncDispose]: close,

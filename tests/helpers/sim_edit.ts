@@ -26,7 +26,7 @@ import {
 import { forgetMessage } from "./world.ts";
 
 const NOT_MODIFIED =
-  "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of a message";
+  "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
 
 /** The bot's own message addressed by chat_id + message_id, for edits. */
 function editable(s: SimState, p: Payload): { st: ChatState; m: Message } {
@@ -42,8 +42,36 @@ function editable(s: SimState, p: Payload): { st: ChatState; m: Message } {
   return { st, m: s.store(st, structuredClone(found.message)) };
 }
 
-const sameEntities = (a: MessageEntity[] | undefined, b: MessageEntity[] | undefined) =>
-  JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+/**
+ * A formatted text as Telegram compares it: surrounding whitespace trimmed
+ * (Telegram stores texts trimmed), entities in Telegram's order (offset, then
+ * longer first) with their fields in one order, a mention by its user id.
+ */
+function canonicalText(text: string, entities: MessageEntity[] | undefined): string {
+  const start = text.length - text.trimStart().length;
+  const trimmed = text.trim();
+  const list = (entities ?? [])
+    .map((e) => {
+      const offset = Math.max(0, e.offset - start);
+      const end = Math.min(trimmed.length, e.offset - start + e.length);
+      const fields: Record<string, unknown> = { ...e, offset, length: end - offset };
+      if (e.type === "text_mention") fields.user = e.user.id;
+      return fields;
+    })
+    .filter((e) => (e.length as number) > 0)
+    .sort((a, b) =>
+      (a.offset as number) - (b.offset as number) || (b.length as number) - (a.length as number) ||
+      String(a.type).localeCompare(String(b.type))
+    )
+    .map((e) => Object.fromEntries(Object.entries(e).sort(([x], [y]) => x.localeCompare(y))));
+  return JSON.stringify([trimmed, list]);
+}
+
+/** Whether a message's text or caption already is `text` with `entities`. */
+const sameText = (
+  current: { text: string; entities?: MessageEntity[] },
+  next: { text: string; entities?: MessageEntity[] },
+) => canonicalText(current.text, current.entities) === canonicalText(next.text, next.entities);
 
 /** editMessageText. */
 export function editMessageText(s: SimState, p: Payload): Message | true {
@@ -53,7 +81,7 @@ export function editMessageText(s: SimState, p: Payload): Message | true {
   const { m } = editable(s, p);
   if (m.text === undefined) bad("there is no text in the message to edit");
   if (
-    m.text === parsed.text && sameEntities(m.entities, parsed.entities) &&
+    sameText({ text: m.text, entities: m.entities }, parsed) &&
     sameMarkup(m.reply_markup, markup.inline)
   ) bad(NOT_MODIFIED);
   m.text = parsed.text;
@@ -80,10 +108,9 @@ export function editMessageCaption(s: SimState, p: Payload): Message | true {
   if (p.inline_message_id !== undefined) return true;
   const { m } = editable(s, p);
   if (!hasCaptionSlot(m)) bad("there is no caption in the message to edit");
-  const text = caption?.text ?? "";
+  const current = { text: m.caption ?? "", entities: m.caption_entities };
   if (
-    (m.caption ?? "") === text && sameEntities(m.caption_entities, caption?.entities) &&
-    sameMarkup(m.reply_markup, markup.inline)
+    sameText(current, caption ?? { text: "" }) && sameMarkup(m.reply_markup, markup.inline)
   ) bad(NOT_MODIFIED);
   setCaption(m, caption);
   applyMarkup(m, markup.inline);

@@ -386,7 +386,7 @@ export const METHODS: Record<string, Handler> = {
   leavechat: (s, p) => {
     const st = s.existingChat(p.chat_id);
     if (st.chat.type === "private") bad("chat member status can't be changed in private chats");
-    st.kicked = true;
+    st.left = true;
     return true;
   },
   banchatmember: (s, p) => {

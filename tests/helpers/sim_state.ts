@@ -59,7 +59,10 @@ export interface ChatState {
   messages: Map<number, Message>;
   blocked: boolean;
   deleted: boolean;
+  /** The test removed the bot from the group ({@link TelegramSim.kickBot}). */
   kicked: boolean;
+  /** The bot left the group itself (leaveChat). */
+  left: boolean;
   neverStarted: boolean;
   botIsAdmin: boolean;
   topics: Map<number, Topic>;
@@ -165,7 +168,9 @@ export class SimState {
   /** The chat named by `value`, which must exist. */
   existingChat(value: unknown, name = "chat_id"): ChatState {
     const st = this.chatState(this.chatId(value, name));
-    if (!st || st.deleted) bad("chat not found");
+    if (!st) bad("chat not found");
+    // A chat the test deleted: the bot could not have known.
+    if (st.deleted) bad("chat not found", { expected: true });
     return st;
   }
 
@@ -176,17 +181,25 @@ export class SimState {
     return st;
   }
 
-  /** Throws the 403 Telegram gives when the bot cannot write to `st`. */
+  /**
+   * Throws the 403 Telegram gives when the bot cannot write to `st`. Refusals
+   * the test set up (blocked, never started, kicked) are expected errors.
+   */
   assertCanWrite(st: ChatState): void {
     if (st.chat.id === this.bot.id) forbidden("bot can't send messages to bots");
+    const expected = { expected: true };
     if (st.chat.type === "private") {
-      if (st.blocked) forbidden("bot was blocked by the user");
-      if (st.neverStarted) forbidden("bot can't initiate conversation with a user");
+      if (st.blocked) forbidden("bot was blocked by the user", expected);
+      if (st.neverStarted) forbidden("bot can't initiate conversation with a user", expected);
     } else if (st.kicked) {
-      forbidden(
-        `bot was kicked from the ${st.chat.type === "group" ? "group" : "supergroup"} chat`,
-      );
+      forbidden(`bot was kicked from the ${this.#groupKind(st)} chat`, expected);
+    } else if (st.left) {
+      forbidden(`bot is not a member of the ${this.#groupKind(st)} chat`);
     }
+  }
+
+  #groupKind(st: ChatState): string {
+    return st.chat.type === "group" ? "group" : "supergroup";
   }
 
   /** A message in `chatId`: one the bot sent, or one users sent (from the factories). */
@@ -336,6 +349,7 @@ function newChatState(chat: Chat): ChatState {
     blocked: false,
     deleted: false,
     kicked: false,
+    left: false,
     neverStarted: false,
     botIsAdmin: true,
     topics: new Map(),
@@ -374,12 +388,22 @@ export function commandsKeyOf(scope: Record<string, unknown>, languageCode: stri
   return `${JSON.stringify(norm)}|${languageCode}`;
 }
 
-/** Inline keyboards compare equal when both are absent or empty. */
+/**
+ * Whether two inline keyboards are the same to Telegram: absent and empty are
+ * the same, empty rows do not count, and a button's fields are compared
+ * whatever their order.
+ */
 export function sameMarkup(
   a: InlineKeyboardMarkup | undefined,
   b: InlineKeyboardMarkup | undefined,
 ): boolean {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sorted) : typeof v === "object" && v !== null
+      ? Object.fromEntries(
+        Object.entries(v).sort(([x], [y]) => x.localeCompare(y)).map(([k, x]) => [k, sorted(x)]),
+      )
+      : v;
   const norm = (m?: InlineKeyboardMarkup) =>
-    m && m.inline_keyboard.some((row) => row.length > 0) ? JSON.stringify(m.inline_keyboard) : "";
+    JSON.stringify(sorted((m?.inline_keyboard ?? []).filter((row) => row.length > 0)));
   return norm(a) === norm(b);
 }

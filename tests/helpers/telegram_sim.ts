@@ -12,6 +12,7 @@
  * @module
  */
 
+import { AssertionError } from "node:assert";
 import type { Message } from "grammy/types";
 import { isInputFile, isUploadedFile, readInputFile, type UploadedFile } from "./media.ts";
 import { METHODS } from "./sim_methods.ts";
@@ -36,6 +37,22 @@ export interface SimSuccess {
 /** A failed answer, as Telegram's JSON. */
 export interface SimFailure extends ApiErrorBody {
   ok: false;
+}
+
+/**
+ * One error answer the sim gave. `expected` ones were set up by the test:
+ * injected faults ({@link TelegramSim.failNext}), 403s from a user who blocked
+ * the bot or never started it, a group that kicked it, a deleted chat. The
+ * rest (bad parameters, edits that change nothing, missing messages, ...) the
+ * bot provoked: see {@link TelegramSim.unexpectedErrors}.
+ */
+export interface SimError {
+  method: string;
+  payload: Payload;
+  /** Date.now() when the call arrived. */
+  at: number;
+  error: ApiErrorBody;
+  expected: boolean;
 }
 
 /** What {@link TelegramSim.call} returns. */
@@ -100,6 +117,11 @@ export class TelegramSim {
   readonly calls: RecordedCall[] = [];
   readonly #state: SimState;
   #faults: Fault[] = [];
+  /** Every error answer, kept across {@link clear}. */
+  readonly #errors: SimError[] = [];
+  #allowed: ((error: SimError) => boolean)[] = [];
+  /** Faults taken by the fake server, to be recognised when it records their answers. */
+  #takenOutside: ApiErrorBody[] = [];
 
   constructor(options: SimOptions = {}) {
     this.#state = new SimState(options);
@@ -109,34 +131,92 @@ export class TelegramSim {
   async call(method: string, payload: Payload = {}): Promise<SimResponse> {
     const at = Date.now();
     const { normalized, uploads } = await normalizeUploads(payload ?? {});
-    const response = this.#answer(method, normalized, uploads);
+    const { response, expected } = this.#answer(method, normalized, uploads);
     this.calls.push({ method, payload: normalized, at, response, uploads });
+    this.#noteError(method, normalized, at, response, expected);
     return structuredClone(response);
   }
 
-  #answer(method: string, payload: Payload, uploads: RecordedUpload[]): SimResponse {
-    const fault = this.takeFault(method, payload);
-    if (fault) return { ok: false, ...fault };
+  #answer(
+    method: string,
+    payload: Payload,
+    uploads: RecordedUpload[],
+  ): { response: SimResponse; expected: boolean } {
+    const fault = this.#takeFault(method, payload);
+    if (fault) return { response: { ok: false, ...fault }, expected: true };
+    const fail = (error_code: number, description: string) => ({
+      response: { ok: false as const, error_code, description },
+      expected: false,
+    });
     if (uploads.some((u) => u.size > MAX_UPLOAD_BYTES)) {
-      return { ok: false, error_code: 413, description: "Request Entity Too Large" };
+      return fail(413, "Request Entity Too Large");
     }
     const handler = METHODS[method.toLowerCase()];
-    if (!handler) return { ok: false, error_code: 404, description: "Not Found" };
+    if (!handler) return fail(404, "Not Found");
     try {
       // A JSON round trip, like the wire: drops undefined fields and never aliases sim state.
-      return { ok: true, result: JSON.parse(JSON.stringify(handler(this.#state, payload))) };
+      const result = JSON.parse(JSON.stringify(handler(this.#state, payload)));
+      return { response: { ok: true, result }, expected: false };
     } catch (e) {
-      if (e instanceof ApiFailure) return { ok: false, ...structuredClone(e.body) };
-      throw e;
+      if (!(e instanceof ApiFailure)) throw e;
+      return { response: { ok: false, ...structuredClone(e.body) }, expected: e.expected };
     }
+  }
+
+  #noteError(
+    method: string,
+    payload: Payload,
+    at: number,
+    response: SimResponse,
+    expected: boolean,
+  ): void {
+    if (response.ok) return;
+    const { ok: _, ...error } = response;
+    this.#errors.push({ method, payload, at, error: structuredClone(error), expected });
   }
 
   /**
    * Records a call answered outside the sim (the fake server's getUpdates),
-   * so `calls` shows the whole conversation.
+   * so `calls` shows the whole conversation. A failure is expected when it
+   * answers with a fault the server took with {@link takeFault}.
    */
   record(method: string, payload: Payload, response: SimResponse): void {
-    this.calls.push({ method, payload, at: Date.now(), response, uploads: [] });
+    const at = Date.now();
+    this.calls.push({ method, payload, at, response, uploads: [] });
+    if (response.ok) return;
+    const index = this.#takenOutside.findIndex((f) =>
+      f.error_code === response.error_code && f.description === response.description
+    );
+    if (index >= 0) this.#takenOutside.splice(index, 1);
+    this.#noteError(method, payload, at, response, index >= 0);
+  }
+
+  /** Every error answer so far, expected or not (kept across {@link clear}). */
+  errors(): SimError[] {
+    return structuredClone(this.#errors);
+  }
+
+  /**
+   * Error answers the bot provoked and the test did not allow with
+   * {@link allowErrors}: in normal use the bot provokes no Bot API error.
+   * `createTestApp`'s close fails the test when there are any.
+   */
+  unexpectedErrors(): SimError[] {
+    return this.errors().filter((e) => !e.expected && !this.#allowed.some((allow) => allow(e)));
+  }
+
+  /**
+   * Counts errors that `predicate` picks as expected, for a test that provokes
+   * them on purpose (e.g. a test of the error path itself). It applies to
+   * errors before and after the call.
+   *
+   * @example
+   * ```ts
+   * app.sim.allowErrors((e) => e.method === "sendMessage" && e.error.error_code === 400);
+   * ```
+   */
+  allowErrors(predicate: (error: SimError) => boolean): void {
+    this.#allowed.push(predicate);
   }
 
   /**
@@ -153,8 +233,17 @@ export class TelegramSim {
     this.#faults.push({ method: method.toLowerCase(), error, remaining: times, predicate });
   }
 
-  /** Consumes a matching injected fault (used by the fake server for getUpdates). */
+  /**
+   * Consumes a matching injected fault (used by the fake server for getUpdates,
+   * which answers with it and then calls {@link record}).
+   */
   takeFault(method: string, payload: Payload): ApiErrorBody | undefined {
+    const fault = this.#takeFault(method, payload);
+    if (fault) this.#takenOutside.push(structuredClone(fault));
+    return fault;
+  }
+
+  #takeFault(method: string, payload: Payload): ApiErrorBody | undefined {
     const name = method.toLowerCase();
     const fault = this.#faults.find((f) =>
       (f.method === name || f.method === "*") && (!f.predicate || f.predicate(payload))
@@ -232,7 +321,10 @@ export class TelegramSim {
     }
   }
 
-  /** Forgets recorded calls (state such as chats and messages is kept). */
+  /**
+   * Forgets recorded calls (state such as chats and messages is kept, and so
+   * are the errors {@link unexpectedErrors} reports).
+   */
   clear(): void {
     this.calls.length = 0;
   }
@@ -395,4 +487,35 @@ async function normalizeUploads(
   };
   const normalized = await walk(payload, "") as Payload;
   return { normalized, uploads };
+}
+
+/** One line about a call's parameters: each value cut to a few dozen characters. */
+function summarize(payload: Payload): string {
+  const parts = Object.entries(payload).map(([k, v]) => {
+    const shown = isUploadedFile(v)
+      ? `<upload ${v.size} bytes>`
+      : typeof v === "string"
+      ? JSON.stringify(v)
+      : JSON.stringify(v) ?? String(v);
+    return `${k}: ${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}`;
+  });
+  return `{ ${parts.join(", ")} }`;
+}
+
+/**
+ * Throws an AssertionError listing every error answer the bot provoked that
+ * the test did not allow (see {@link TelegramSim.unexpectedErrors} and
+ * {@link TelegramSim.allowErrors}): method, a summary of the parameters, and
+ * Telegram's description.
+ */
+export function assertNoUnexpectedErrors(sim: TelegramSim): void {
+  const errors = sim.unexpectedErrors();
+  if (errors.length === 0) return;
+  const lines = errors.map((e) =>
+    `- ${e.method} ${summarize(e.payload)}\n  -> ${e.error.error_code} ${e.error.description}`
+  );
+  throw new AssertionError({
+    message: `The bot provoked ${errors.length} Bot API error(s) the test did not expect ` +
+      `(a test that provokes one on purpose allows it with sim.allowErrors):\n${lines.join("\n")}`,
+  });
 }

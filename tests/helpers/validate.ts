@@ -15,21 +15,35 @@ export interface ApiErrorBody {
   parameters?: { retry_after?: number; migrate_to_chat_id?: number };
 }
 
+/** How a failure came about: see {@link ApiFailure.expected}. */
+export interface FailureOptions {
+  /**
+   * The test set the failure up (a user blocked the bot, a chat was deleted):
+   * the bot cannot know in advance, so the error is expected. Default false:
+   * the bot provoked it (a bad parameter, an edit that changes nothing, ...).
+   */
+  expected?: boolean;
+}
+
 /** Thrown inside the sim to answer a call with `{ ok: false, ... }`. */
 export class ApiFailure extends Error {
-  constructor(readonly body: ApiErrorBody) {
+  /** Whether a test set this failure up (see {@link FailureOptions.expected}). */
+  readonly expected: boolean;
+
+  constructor(readonly body: ApiErrorBody, options: FailureOptions = {}) {
     super(body.description);
+    this.expected = options.expected ?? false;
   }
 }
 
 /** Throws a 400 "Bad Request: ..." failure. */
-export function bad(description: string): never {
-  throw new ApiFailure({ error_code: 400, description: `Bad Request: ${description}` });
+export function bad(description: string, options?: FailureOptions): never {
+  throw new ApiFailure({ error_code: 400, description: `Bad Request: ${description}` }, options);
 }
 
 /** Throws a 403 "Forbidden: ..." failure. */
-export function forbidden(description: string): never {
-  throw new ApiFailure({ error_code: 403, description: `Forbidden: ${description}` });
+export function forbidden(description: string, options?: FailureOptions): never {
+  throw new ApiFailure({ error_code: 403, description: `Forbidden: ${description}` }, options);
 }
 
 /** Length in UTF-16 code units, the unit of Telegram's limits and offsets. */

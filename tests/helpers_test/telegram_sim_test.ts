@@ -335,7 +335,7 @@ Deno.test("sim: edits need a known bot message and a change", async () => {
   );
   assert.equal(
     same.description,
-    "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of a message",
+    "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
   );
   // Same text but without the bold entity is a change.
   const edited = result(

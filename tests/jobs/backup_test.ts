@@ -181,6 +181,22 @@ Deno.test("backup: BACKUP_FULL_PROJECT adds the redacted configuration and the l
   assert.equal((await restoreBackup(target.kv, written.path)).restored, written.entries);
 });
 
+Deno.test("backup: the configuration in a full backup hides TELEGRAM_API_ROOT's credentials", async () => {
+  await using dir = await tempDir();
+  await using app = await appWithDir(dir.path, {
+    BACKUP_FULL_PROJECT: "true",
+    TELEGRAM_API_ROOT: "https://botuser:pa55word@botapi.example.com?token=s3cret",
+  });
+  const written = await createBackup(app.deps);
+  const members = await parseTarGzip(await Deno.readFile(written.path));
+  const config = members.find((m) => m.name === "config.json")!.text;
+  assert.ok(!config.includes("pa55word") && !config.includes("s3cret"), config);
+  assert.equal(
+    JSON.parse(config).telegramApiRoot,
+    "https://***:***@botapi.example.com/?***",
+  );
+});
+
 Deno.test("backup: backupNow records the result and reports it to the alert chat", async () => {
   await using dir = await tempDir();
   await using app = await appWithDir(dir.path, { ALERT_CHAT_ID: String(ALERT_CHAT) });

@@ -9,8 +9,8 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
 import { readCounters } from "../../store/stats.ts";
-import { renderPanel } from "../render/panel.ts";
-import { adminButton, refuse, showScreen } from "../render/screen.ts";
+import { renderPanel } from "../../render/panel.ts";
+import { adminButton, refuse, showScreen } from "../screen.ts";
 import { handleTicketDeepLink } from "./start.ts";
 
 /** The admin_panel feature. */

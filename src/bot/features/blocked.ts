@@ -9,14 +9,14 @@ import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
 import { getUser, listBlocked, setBlocked, type UserRecord } from "../../store/users.ts";
 import { readCounters } from "../../store/stats.ts";
-import { displayName } from "../render/card.ts";
+import { displayName } from "../../render/card.ts";
 import {
   type BanOutcome,
   BLOCKED_PAGE_SIZE,
   renderBanOutcome,
   renderBlocked,
-} from "../render/blocked.ts";
-import { adminButton, refuse, showScreen } from "../render/screen.ts";
+} from "../../render/blocked.ts";
+import { adminButton, refuse, showScreen } from "../screen.ts";
 
 /** The blocked feature. */
 export const blockedFeature = new Composer<BotContext>();
@@ -121,7 +121,6 @@ for (const command of ["ban", "unban"] as const) {
     if (!ctx.isAdmin) return await refuse(ctx);
     const outcome = await banCommand(ctx, command, ctx.match);
     await ctx.reply(renderBanOutcome(outcome, ctx.locale, ctx.deps.i18n), {
-      parse_mode: "HTML",
       link_preview_options: { is_disabled: true },
     });
   });

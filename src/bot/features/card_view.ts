@@ -10,10 +10,11 @@ import type { Locale } from "../../config.ts";
 import type { BotContext, BotDeps } from "../context.ts";
 import type { Ticket } from "../../domain/ticket.ts";
 import { getTicket, lastMessages } from "../../store/tickets.ts";
-import { renderCardKeyboard, renderCardText } from "../render/card.ts";
-import { HISTORY_LIMIT, renderHistory } from "../render/history.ts";
+import { renderCardKeyboard, renderCardText } from "../../render/card.ts";
+import { HISTORY_LIMIT, renderHistory } from "../../render/history.ts";
 import { loadCardData } from "../../services/card_data.ts";
-import { adminButton, type Screen, showScreen } from "../render/screen.ts";
+import { leaveReplyModeUnlessFor } from "../../store/reply_modes.ts";
+import { adminButton, type Screen, showScreen } from "../screen.ts";
 
 /** The card_view feature (open a card, history). */
 export const cardViewFeature = new Composer<BotContext>();
@@ -24,7 +25,7 @@ export const cardViewFeature = new Composer<BotContext>();
  * @example
  * ```ts
  * const screen = await cardScreen(ctx.deps, ticket, ctx.locale);
- * await ctx.editMessageText(screen.text, { parse_mode: "HTML", reply_markup: screen.keyboard });
+ * await ctx.editMessageText(screen.text, { reply_markup: screen.keyboard });
  * ```
  */
 export async function cardScreen(
@@ -82,6 +83,10 @@ cardViewFeature.on(
   adminButton(
     (cb) =>
       cb.kind === "ticket" && (cb.action === "open" || cb.action === "history") ? cb : undefined,
-    (ctx, cb) => cb.action === "open" ? showCard(ctx, cb.ticketId) : showHistory(ctx, cb.ticketId),
+    async (ctx, cb) => {
+      // Opening another ticket's card ends reply mode: the next message must not go astray.
+      if (cb.action === "open") await leaveReplyModeUnlessFor(ctx.deps.kv, ctx.from!.id, cb.ticketId);
+      await (cb.action === "open" ? showCard(ctx, cb.ticketId) : showHistory(ctx, cb.ticketId));
+    },
   ),
 );

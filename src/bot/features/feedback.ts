@@ -15,21 +15,17 @@ import { type Api, Composer } from "grammy";
 import type { Message } from "grammy/types";
 import type { BotContext, BotDeps } from "../context.ts";
 import type { Locale } from "../../config.ts";
-import { encode } from "../callbacks.ts";
+import { encode } from "../../render/callbacks.ts";
 import { addFeedback, feedbackAllowedAt } from "../../store/feedback.ts";
 import { getUser, type UserRecord } from "../../store/users.ts";
 import { clearPending, getPending, setPending } from "../../store/pending.ts";
 import { adminLocale } from "../../services/notify.ts";
-import {
-  bufferAlbumPart,
-  deliver,
-  type Destination,
-  isCommand,
-  reportFailure,
-  textOf,
-} from "../delivery.ts";
-import { bindT, cancelKeyboard } from "../render/menu.ts";
-import { userLabelHtml } from "../render/notices.ts";
+import { reportFailure } from "../../deps.ts";
+import { isCommand, textOf } from "../../telegram/content.ts";
+import { deliver, type Destination } from "../../telegram/send.ts";
+import { getAlbum, stageAlbum } from "../../store/tickets.ts";
+import { bindT, cancelKeyboard } from "../../render/menu.ts";
+import { userLabelHtml } from "../../render/notices.ts";
 import { formatDateTime, formatDuration } from "../../time.ts";
 
 function cooldownMs(deps: BotDeps): number {
@@ -83,12 +79,11 @@ feedbackFeature.callbackQuery(encode({ kind: "menu", item: "feedback" }), async 
   const now = deps.clock.now();
   const nextAt = feedbackAllowedAt(ctx.profile ?? null, now, cooldownMs(deps));
   if (nextAt !== undefined) {
-    await ctx.reply(cooldownText(ctx, nextAt), { parse_mode: "HTML" });
+    await ctx.reply(cooldownText(ctx, nextAt));
     return;
   }
   await setPending(deps.kv, ctx.from.id, { kind: "feedback", since: now });
   await ctx.reply(ctx.t("conv-feedback-prompt", { min: deps.config.askMinLength }), {
-    parse_mode: "HTML",
     reply_markup: cancelKeyboard(bindT(deps.i18n, ctx.locale)),
   });
 });
@@ -101,17 +96,20 @@ users.on("message", async (ctx, next) => {
   if (isCommand(message)) return next();
   // Handled again after a crash, the feedback may be stored already and its input cleared.
   const replayed = ctx.profile?.lastFeedbackMessageId === message.message_id;
-  const pending = replayed
-    ? null
-    : ctx.pending !== undefined
-    ? ctx.pending
-    : await getPending(deps.kv, ctx.from.id);
+  const group = message.media_group_id;
+  if (group && !replayed) {
+    // A later item of a feedback album goes where its first item went.
+    const album = (await getAlbum(deps.kv, message.chat.id, group)).value;
+    if (album && "feedback" in album) {
+      const user = await getUser(deps.kv, ctx.from.id);
+      return await deliverFeedback(ctx.api, deps, user, [message]);
+    }
+  }
+  const pending = replayed ? null : await getPending(deps.kv, ctx.from.id);
   if (!replayed && pending?.kind !== "feedback") return next();
   const text = textOf([message]) ?? "";
   if ([...text.trim()].length < deps.config.askMinLength || !text.trim()) {
-    await ctx.reply(ctx.t("conv-feedback-too-short", { min: deps.config.askMinLength }), {
-      parse_mode: "HTML",
-    });
+    await ctx.reply(ctx.t("conv-feedback-too-short", { min: deps.config.askMinLength }));
     return;
   }
   const result = await addFeedback(deps.kv, {
@@ -123,16 +121,15 @@ users.on("message", async (ctx, next) => {
   }, cooldownMs(deps));
   await clearPending(deps.kv, ctx.from.id);
   if (!result.ok) {
-    await ctx.reply(cooldownText(ctx, result.nextAllowedAt), { parse_mode: "HTML" });
+    await ctx.reply(cooldownText(ctx, result.nextAllowedAt));
     return;
   }
-  await ctx.reply(ctx.t("conv-feedback-thanks"), { parse_mode: "HTML" });
+  await ctx.reply(ctx.t("conv-feedback-thanks"));
+  if (group) {
+    const op = deps.kv.atomic();
+    stageAlbum(op, { chatId: message.chat.id, mediaGroupId: group, record: { feedback: true } });
+    await op.commit();
+  }
   const user = await getUser(deps.kv, ctx.from.id);
-  if (!message.media_group_id) return await deliverFeedback(ctx.api, deps, user, [message]);
-  const api = ctx.api;
-  // The album's later items join it through the album guard in start.ts.
-  await bufferAlbumPart(deps, message, {
-    part: () => Promise.resolve(),
-    done: (group) => deliverFeedback(api, deps, user, group.messages),
-  });
+  await deliverFeedback(ctx.api, deps, user, [message]);
 });

@@ -5,8 +5,8 @@
  */
 import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
-import { renderHelp } from "../render/help.ts";
-import { adminButton, showScreen } from "../render/screen.ts";
+import { renderHelp } from "../../render/help.ts";
+import { adminButton, showScreen } from "../screen.ts";
 
 /** The help feature. */
 export const helpFeature = new Composer<BotContext>();

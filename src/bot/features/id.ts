@@ -21,7 +21,6 @@ idFeature.command("id", async (ctx) => {
   }
   if (ctx.from) lines.push(ctx.t("conv-id-user", { userId: String(ctx.from.id) }));
   await ctx.reply(lines.join("\n"), {
-    parse_mode: "HTML",
     ...(message.is_topic_message ? { message_thread_id: message.message_thread_id } : {}),
   });
 });

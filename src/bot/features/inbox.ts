@@ -9,12 +9,8 @@ import type { BotContext } from "../context.ts";
 import { inboxPage } from "../../store/tickets.ts";
 import { getUser, type UserRecord } from "../../store/users.ts";
 import { readCounters } from "../../store/stats.ts";
-import { counterValue } from "../../store/counters.ts";
-import { keys } from "../../store/keys.ts";
-import { decode } from "../callbacks.ts";
-import type { Prefetch } from "../prefetch.ts";
-import { INBOX_PAGE_SIZE, renderInbox } from "../render/inbox.ts";
-import { adminButton, showScreen } from "../render/screen.ts";
+import { INBOX_PAGE_SIZE, renderInbox } from "../../render/inbox.ts";
+import { adminButton, showScreen } from "../screen.ts";
 
 /** The inbox feature. */
 export const inboxFeature = new Composer<BotContext>();
@@ -22,20 +18,8 @@ export const inboxFeature = new Composer<BotContext>();
 /** The counters whose sum is the number of open tickets. */
 const OPEN_COUNTERS = ["tickets_new", "tickets_in_progress"] as const;
 
-/** The Inbox button reads the open-ticket counters first: with the update's first round trip. */
-export const inboxPrefetch: Prefetch = (ctx) => {
-  const callback = ctx.isAdmin ? decode(ctx.callbackQuery?.data) : null;
-  return callback?.kind === "admin" && callback.screen === "inbox"
-    ? OPEN_COUNTERS.map((name) => keys.stat(name))
-    : [];
-};
-
-/** How many tickets are open: as read ahead, else from the store. */
+/** How many tickets are open. */
 async function openCount(ctx: BotContext): Promise<number> {
-  const ahead = OPEN_COUNTERS.map((name) => ctx.prefetched.get<Deno.KvU64>(keys.stat(name)));
-  if (ahead.every((entry) => entry !== undefined)) {
-    return ahead.reduce((sum, entry) => sum + counterValue(entry!.value), 0);
-  }
   const counters = await readCounters(ctx.deps.kv, OPEN_COUNTERS);
   return counters.tickets_new + counters.tickets_in_progress;
 }

@@ -5,9 +5,9 @@
  */
 import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
-import { decode, encode } from "../callbacks.ts";
+import { decode, encode } from "../../render/callbacks.ts";
 import { setLocale } from "../../store/users.ts";
-import { bindT, languageKeyboard, mainMenuKeyboard } from "../render/menu.ts";
+import { bindT, languageKeyboard, mainMenuKeyboard } from "../../render/menu.ts";
 
 /** The language feature. */
 export const languageFeature = new Composer<BotContext>();
@@ -15,7 +15,6 @@ export const languageFeature = new Composer<BotContext>();
 languageFeature.callbackQuery(encode({ kind: "menu", item: "language" }), async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx.reply(ctx.t("conv-language-choose"), {
-    parse_mode: "HTML",
     reply_markup: languageKeyboard(bindT(ctx.deps.i18n, ctx.locale)),
   });
 });
@@ -31,13 +30,12 @@ languageFeature.callbackQuery(/^l:/, async (ctx) => {
   await ctx.answerCallbackQuery({ text: ctx.t("conv-language-set") });
   const text = ctx.t("conv-language-set");
   try {
-    await ctx.editMessageText(text, { parse_mode: "HTML" });
+    await ctx.editMessageText(text);
   } catch {
-    await ctx.reply(text, { parse_mode: "HTML" });
+    await ctx.reply(text);
   }
   if (ctx.chat?.type === "private" && !ctx.isAdmin) {
     await ctx.reply(ctx.t("conv-menu"), {
-      parse_mode: "HTML",
       reply_markup: mainMenuKeyboard(bindT(ctx.deps.i18n, ctx.locale)),
     });
   }

@@ -28,6 +28,5 @@ legacyLookupFeature.chatType("private").on("message:text", async (ctx, next) => 
   const target = { chatId: ctx.chat.id, locale: ctx.locale };
   if (ticketId !== null && await sendTicketCard(ctx.api, ctx.deps, target, ticketId)) return;
   await ctx.reply(ctx.t("card-legacy-not-found", { legacyId: escapeHtml(legacyId) }), {
-    parse_mode: "HTML",
   });
 });

@@ -6,20 +6,12 @@
  */
 import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
-import { decode } from "../callbacks.ts";
-import { rateTicket, ratingReadKeys, type RatingRecord } from "../../store/ratings.ts";
-import type { Ticket } from "../../domain/ticket.ts";
-import type { Prefetch } from "../prefetch.ts";
+import { decode } from "../../render/callbacks.ts";
+import { rateTicket } from "../../store/ratings.ts";
 import { getUser } from "../../store/users.ts";
 import { notifyAdmins } from "../../services/notify.ts";
-import { bindT, stars } from "../render/menu.ts";
-import { ticketLinkHtml, userLabelHtml } from "../render/notices.ts";
-
-/** A rating reads the ticket and its rating: with the update's first round trip. */
-export const ratingPrefetch: Prefetch = (ctx) => {
-  const callback = decode(ctx.callbackQuery?.data);
-  return callback?.kind === "rate" ? ratingReadKeys(callback.ticketId) : [];
-};
+import { bindT, stars } from "../../render/menu.ts";
+import { ticketLinkHtml, userLabelHtml } from "../../render/notices.ts";
 
 /** The rating feature. */
 export const ratingFeature = new Composer<BotContext>();
@@ -32,19 +24,12 @@ ratingFeature.callbackQuery(/^r:/, async (ctx) => {
     return;
   }
   const id = String(callback.ticketId);
-  const [ticketKey, ratingKey] = ratingReadKeys(callback.ticketId);
-  const ticketEntry = ctx.prefetched.get<Ticket>(ticketKey);
-  const ratingEntry = ctx.prefetched.get<RatingRecord>(ratingKey);
-  const result = await rateTicket(
-    deps.kv,
-    {
-      ticketId: callback.ticketId,
-      userId: ctx.from.id,
-      stars: callback.stars,
-      at: deps.clock.now(),
-    },
-    ticketEntry && ratingEntry ? [ticketEntry, ratingEntry] : undefined,
-  );
+  const result = await rateTicket(deps.kv, {
+    ticketId: callback.ticketId,
+    userId: ctx.from.id,
+    stars: callback.stars,
+    at: deps.clock.now(),
+  });
   if (!result.ok) {
     const already = result.reason === "already_rated";
     await ctx.answerCallbackQuery({
@@ -55,9 +40,7 @@ ratingFeature.callbackQuery(/^r:/, async (ctx) => {
   }
   await ctx.answerCallbackQuery({ text: stars(callback.stars) });
   const thanks = ctx.t("conv-rate-thanks", { id, stars: stars(callback.stars) });
-  await ctx.editMessageText(thanks, { parse_mode: "HTML" }).catch(() =>
-    ctx.reply(thanks, { parse_mode: "HTML" })
-  );
+  await ctx.editMessageText(thanks).catch(() => ctx.reply(thanks));
   // The rating comes from the user's private chat: the context holds the user's record.
   const user = ctx.profile ?? await getUser(deps.kv, ctx.from.id);
   await notifyAdmins(ctx.api, deps, (locale) => ({

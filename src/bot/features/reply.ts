@@ -7,169 +7,84 @@
  *
  * @module
  */
-import { type Api, Composer } from "grammy";
+import { Composer } from "grammy";
 import type { Message } from "grammy/types";
-import type { BotContext, BotDeps } from "../context.ts";
+import type { BotContext } from "../context.ts";
 import { afterSupportMessage } from "../../domain/ticket.ts";
 import {
   addSupportMessage,
   appendToMessage,
-  type CopyLink,
   findByCopies,
-  getMessage,
+  getAlbum,
   getTicket,
+  stageAlbum,
 } from "../../store/tickets.ts";
-import { getUser, type UserRecord } from "../../store/users.ts";
-import { keys } from "../../store/keys.ts";
-import { started } from "../../async.ts";
-import type { Prefetch } from "../prefetch.ts";
 import {
   clearReplyMode,
   getReplyMode,
-  replyModeHint,
   stageClearReplyMode,
 } from "../../store/reply_modes.ts";
-import type { Ticket } from "../../domain/ticket.ts";
 import { clearPending } from "../../store/pending.ts";
-import { encode } from "../callbacks.ts";
-import { bufferAlbumPart, isCommand, recordOf, storedMessages } from "../delivery.ts";
-import { bindT } from "../render/menu.ts";
-import { type Accepted, deliverReply, type Sender } from "../../services/ticket_delivery.ts";
+import { encode } from "../../render/callbacks.ts";
+import { ALBUM_WAIT_MS, isCommand, recordOf } from "../../telegram/content.ts";
 
-type Stored = Accepted | { refused: "closed" | "missing"; ticketId: number };
-
-/** The ticket an admin's message answers; `userId`: its user, when reply mode knows it. */
+/** The ticket an admin's message answers. */
 interface Target {
   ticketId: number;
   viaMode: boolean;
-  userId?: number;
 }
 
 /**
- * Stores an admin's message on a ticket; refuses closed and unknown tickets.
- * An answer given in reply mode (`viaMode`) leaves it, in the same commit as
- * the answer, or on its own when the answer is refused.
+ * Stores an admin's message (one, or an album's first item) as an answer,
+ * with its copy to the customer in the outbox; refuses closed and unknown
+ * tickets (the admin is told). An answer given in reply mode leaves it, in
+ * the same commit, or on its own when the answer is refused.
  */
-async function storeReply(
-  deps: BotDeps,
-  sender: Sender,
+async function storeAnswer(
+  ctx: BotContext,
   target: Target,
-  messages: Message[],
-  ahead?: { ticket?: Deno.KvEntryMaybe<Ticket>; user?: Deno.KvEntryMaybe<UserRecord> },
-): Promise<Stored> {
+  message: Message,
+): Promise<void> {
+  const { deps } = ctx;
+  const adminId = ctx.from!.id;
   const now = deps.clock.now();
-  const { ticketId } = target;
-  // The delivery needs the user's language: read it with the ticket when we know who it is.
-  const user = ahead?.user
-    ? Promise.resolve(ahead.user.value)
-    : target.userId === undefined
-    ? undefined
-    : started(getUser(deps.kv, target.userId));
-  const stored = await addSupportMessage(
-    deps.kv,
-    ticketId,
-    recordOf(messages, { direction: "out", authorId: sender.adminId, at: now }),
-    (ticket) =>
-      ticket.status === "closed"
-        ? null
-        : afterSupportMessage(ticket, sender.adminId, now, deps.config.autoCloseAfterHours),
-    target.viaMode ? (op) => stageClearReplyMode(deps.kv, op, sender.adminId) : undefined,
-    ahead?.ticket,
-  );
-  if (stored) {
-    return {
-      ticket: stored.ticket,
-      seq: stored.message.seq,
-      written: stored,
-      user: user && stored.ticket.userId === target.userId ? await user : undefined,
-    };
-  }
-  if (target.viaMode) await clearReplyMode(deps.kv, sender.adminId);
-  const ticket = await getTicket(deps.kv, ticketId);
-  return { refused: ticket ? "closed" : "missing", ticketId };
-}
-
-/** Tells the admin why nothing was sent. */
-async function sendRefusal(api: Api, deps: BotDeps, sender: Sender, stored: Stored) {
-  if (!("refused" in stored)) return;
-  const t = bindT(deps.i18n, sender.locale);
-  const key = stored.refused === "closed" ? "conv-reply-closed" : "conv-ticket-missing";
-  await api.sendMessage(sender.adminId, t(key, { id: String(stored.ticketId) }), {
-    parse_mode: "HTML",
+  const album = message.media_group_id;
+  const stored = await addSupportMessage(deps.kv, {
+    ticketId: target.ticketId,
+    content: recordOf([message], { direction: "out", authorId: adminId, at: now }),
+    change: (ticket) =>
+      ticket.status === "closed" ? null : afterSupportMessage(ticket, adminId, now),
+    readyAt: album ? Date.now() + ALBUM_WAIT_MS : 0,
+    extra: (op, record) => {
+      if (target.viaMode) stageClearReplyMode(op, adminId);
+      if (album) {
+        const albumRecord = { ticketId: record.ticketId, seq: record.seq };
+        stageAlbum(op, { chatId: message.chat.id, mediaGroupId: album, record: albumRecord });
+      }
+    },
   });
-}
-
-/**
- * An admin's message handled again after a crash (see journal.ts) is already
- * stored (`link` points at it): deliver it to the user if that had not happened
- * yet (its copies are empty), never store it twice. Returns false when the link
- * is not a stored answer (the message is then handled as usual).
- */
-async function resumeStoredReply(
-  api: Api,
-  deps: BotDeps,
-  sender: Sender,
-  link: CopyLink,
-): Promise<boolean> {
-  const [stored, ticket] = await Promise.all([
-    getMessage(deps.kv, link.ticketId, link.seq),
-    getTicket(deps.kv, link.ticketId),
-  ]);
-  if (!stored || stored.direction !== "out") return false;
-  if (ticket && stored.copies.length === 0) {
-    await deliverReply(api, deps, sender, { ticket, seq: link.seq }, storedMessages(stored));
+  if (stored) {
+    deps.wake(stored.ticket.userId);
+    return;
   }
-  return true;
-}
-
-/** The admin's reply mode: as the context read it, else from the store. */
-async function replyModeOf(ctx: BotContext, adminId: number) {
-  return ctx.replyMode !== undefined ? ctx.replyMode : await getReplyMode(ctx.deps.kv, adminId);
+  if (target.viaMode) await clearReplyMode(deps.kv, adminId);
+  const ticket = await getTicket(deps.kv, target.ticketId);
+  const key = ticket ? "conv-reply-closed" : "conv-ticket-missing";
+  await ctx.reply(ctx.t(key, { id: String(target.ticketId) }));
 }
 
 /**
  * The ticket an admin's message answers: a Telegram reply to a ticket message
- * (`repliedLink`: the link of the message replied to, as read), else reply mode.
+ * (`repliedTicket`), else reply mode (unless it has expired).
  */
 async function targetTicket(
   ctx: BotContext,
-  adminId: number,
-  repliedLink: CopyLink | null,
+  repliedTicket: number | undefined,
 ): Promise<Target | null> {
-  if (repliedLink) return { ticketId: repliedLink.ticketId, viaMode: false };
-  const mode = await replyModeOf(ctx, adminId);
-  return mode ? { ticketId: mode.ticketId, viaMode: true, userId: mode.userId } : null;
+  if (repliedTicket !== undefined) return { ticketId: repliedTicket, viaMode: false };
+  const mode = await getReplyMode(ctx.deps.kv, ctx.from!.id, ctx.deps.clock.now());
+  return mode ? { ticketId: mode.ticketId, viaMode: true } : null;
 }
-
-/** The reply links of an admin's message and of the message it replies to. */
-function linkKeys(ctx: BotContext): Deno.KvKey[] {
-  const message = ctx.message!;
-  const replied = message.reply_to_message;
-  return [
-    keys.copy(message.chat.id, message.message_id),
-    ...(replied ? [keys.copy(message.chat.id, replied.message_id)] : []),
-  ];
-}
-
-/**
- * The ticket and user of the reply mode this process last wrote for the admin
- * (a hint: the mode read with them decides whether they are the ones needed).
- */
-function modeKeys(ctx: BotContext): Deno.KvKey[] {
-  if (ctx.message?.reply_to_message) return [];
-  const mode = replyModeHint(ctx.deps.kv, ctx.from!.id);
-  if (!mode) return [];
-  return [keys.ticket(mode.ticketId), ...(mode.userId ? [keys.user(mode.userId)] : [])];
-}
-
-/**
- * An admin's message in the private chat reads its reply links first, then the
- * ticket it answers: read ahead, the ticket when reply mode is likely to name it.
- */
-export const replyPrefetch: Prefetch = (ctx) =>
-  ctx.isAdmin && ctx.message && ctx.chat?.type === "private" && !isCommand(ctx.message)
-    ? [...linkKeys(ctx), ...modeKeys(ctx)]
-    : [];
 
 /** The reply feature. */
 export const replyFeature = new Composer<BotContext>();
@@ -177,7 +92,7 @@ export const replyFeature = new Composer<BotContext>();
 replyFeature.callbackQuery(encode({ kind: "cancel" }), async (ctx) => {
   const { deps } = ctx;
   const userId = ctx.from.id;
-  const mode = ctx.isAdmin ? await replyModeOf(ctx, userId) : null;
+  const mode = ctx.isAdmin ? await getReplyMode(deps.kv, userId, deps.clock.now()) : null;
   if (mode) await clearReplyMode(deps.kv, userId);
   await clearPending(deps.kv, userId);
   await ctx.answerCallbackQuery();
@@ -185,9 +100,9 @@ replyFeature.callbackQuery(encode({ kind: "cancel" }), async (ctx) => {
     ? ctx.t("conv-reply-cancelled", { id: String(mode.ticketId) })
     : ctx.t("conv-cancelled");
   try {
-    await ctx.editMessageText(text, { parse_mode: "HTML" });
+    await ctx.editMessageText(text);
   } catch {
-    await ctx.reply(text, { parse_mode: "HTML" });
+    await ctx.reply(text);
   }
 });
 
@@ -197,50 +112,29 @@ admins.on("message", async (ctx, next) => {
   const { deps } = ctx;
   const message = ctx.message;
   if (isCommand(message)) return next();
-  const adminId = ctx.from.id;
-  const sender: Sender = { adminId, locale: ctx.locale };
-  const api = ctx.api;
-  // Handled again after a crash, the answer may be stored already (its source is
-  // linked); read with the link of the message replied to, in one round trip.
-  const ahead = linkKeys(ctx).map((key) => ctx.prefetched.get<CopyLink>(key));
-  const [own, repliedLink] = ahead.every((entry) => entry !== undefined)
-    ? ahead.map((entry) => entry!.value)
-    : await findByCopies(deps.kv, message.chat.id, [
-      message.message_id,
-      ...(message.reply_to_message ? [message.reply_to_message.message_id] : []),
-    ]);
-  if (own && await resumeStoredReply(api, deps, sender, own)) return;
-  const target = await targetTicket(ctx, adminId, repliedLink ?? null);
-  if (!target) return next();
-
-  if (!message.media_group_id) {
-    const stored = await storeReply(deps, sender, target, [message], {
-      ticket: ctx.prefetched.get<Ticket>(keys.ticket(target.ticketId)),
-      user: target.userId === undefined
-        ? undefined
-        : ctx.prefetched.get<UserRecord>(keys.user(target.userId)),
-    });
-    if ("refused" in stored) return await sendRefusal(api, deps, sender, stored);
-    await deliverReply(api, deps, sender, stored, [message]);
-    return;
+  // Handled again after a failure or a crash, the answer may be stored already
+  // (its source is linked); read with the link of the message replied to.
+  const replied = message.reply_to_message;
+  const [own, repliedLink] = await findByCopies(deps.kv, message.chat.id, [
+    message.message_id,
+    ...(replied ? [replied.message_id] : []),
+  ]);
+  if (own) return;
+  if (message.media_group_id) {
+    const album = (await getAlbum(deps.kv, message.chat.id, message.media_group_id)).value;
+    if (album && "ticketId" in album) {
+      await appendToMessage(deps.kv, {
+        ticketId: album.ticketId,
+        seq: album.seq,
+        messageId: message.message_id,
+        text: message.caption,
+        to: [(await getTicket(deps.kv, album.ticketId))?.userId ?? 0].filter(Boolean),
+        readyAt: Date.now() + ALBUM_WAIT_MS,
+      });
+      return;
+    }
   }
-  await bufferAlbumPart<Stored>(deps, message, {
-    async part(group, item) {
-      if (!group.state) {
-        group.state = await storeReply(deps, sender, target, group.messages);
-      } else if (!("refused" in group.state)) {
-        // The record changes: recording the copies must read it again.
-        group.state = { ...group.state, written: undefined };
-        await appendToMessage(deps.kv, group.state.ticket.id, group.state.seq, {
-          messageId: item.message_id,
-          text: item.caption,
-        });
-      }
-    },
-    async done(group) {
-      const stored = group.state!;
-      if ("refused" in stored) return await sendRefusal(api, deps, sender, stored);
-      await deliverReply(api, deps, sender, stored, group.messages);
-    },
-  });
+  const target = await targetTicket(ctx, repliedLink?.ticketId);
+  if (!target) return next();
+  await storeAnswer(ctx, target, message);
 });

@@ -13,10 +13,10 @@ import { getLastAutoClose, getLastBackup } from "../../store/meta.ts";
 import { readCounters } from "../../store/stats.ts";
 import { storeLocation } from "../../store/mod.ts";
 import { backupNow, describeNotSent } from "../../jobs/backup.ts";
-import { renderInfo, renderSettings } from "../render/settings.ts";
-import { GRAMMY_VERSION, renderDebug } from "../render/debug.ts";
+import { renderInfo, renderSettings } from "../../render/settings.ts";
+import { GRAMMY_VERSION, renderDebug } from "../../render/debug.ts";
 import { formatBytes } from "../../bytes.ts";
-import { adminButton, showScreen } from "../render/screen.ts";
+import { adminButton, showScreen } from "../screen.ts";
 
 /** The settings feature. */
 export const settingsFeature = new Composer<BotContext>();

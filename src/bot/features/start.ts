@@ -2,21 +2,20 @@
  * `/start` for users (greeting and main menu), the "Ask a question" and main
  * menu buttons, and the admins' deep link `/start t_<id>` (opens a ticket card).
  *
- * Two guards run first for everything after this feature: a blocked user gets a
+ * A guard runs first for everything after this feature: a blocked user gets a
  * short notice at most once per {@link BLOCKED_NOTICE_INTERVAL_MS} and nothing
- * else; and the later items of an album being collected go to that album.
+ * else.
  *
  * @module
  */
 import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
-import { encode } from "../callbacks.ts";
+import { encode } from "../../render/callbacks.ts";
 import { escapeHtml } from "../../html.ts";
 import { getOpenTicket } from "../../store/tickets.ts";
 import { updateUser } from "../../store/users.ts";
 import { clearPending, setPending } from "../../store/pending.ts";
-import { bufferAlbumPart, isCollectingAlbum } from "../delivery.ts";
-import { bindT, cancelKeyboard, mainMenuKeyboard } from "../render/menu.ts";
+import { bindT, cancelKeyboard, mainMenuKeyboard } from "../../render/menu.ts";
 import { sendTicketCard } from "./ticket_actions.ts";
 
 /** A blocked user hears about it at most this often. */
@@ -67,15 +66,6 @@ startFeature.use(async (ctx, next) => {
   await ctx.reply(ctx.t("conv-blocked-notice"));
 });
 
-startFeature.on("message", async (ctx, next) => {
-  if (!isCollectingAlbum(ctx.deps, ctx.message)) return next();
-  // The album's first item decided what it is; its handlers take the rest.
-  await bufferAlbumPart(ctx.deps, ctx.message, {
-    part: () => Promise.resolve(),
-    done: () => Promise.resolve(),
-  });
-});
-
 startFeature.command("start", async (ctx, next) => {
   if (await handleTicketDeepLink(ctx)) return;
   if (ctx.chat.type !== "private") return next();
@@ -85,7 +75,6 @@ startFeature.command("start", async (ctx, next) => {
       ctx.t("conv-menu")
     }`,
     {
-      parse_mode: "HTML",
       reply_markup: mainMenuKeyboard(bindT(ctx.deps.i18n, ctx.locale)),
     },
   );
@@ -94,7 +83,6 @@ startFeature.command("start", async (ctx, next) => {
 startFeature.callbackQuery(encode({ kind: "menu", item: "main" }), async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx.reply(ctx.t("conv-menu"), {
-    parse_mode: "HTML",
     reply_markup: mainMenuKeyboard(bindT(ctx.deps.i18n, ctx.locale)),
   });
 });
@@ -106,12 +94,11 @@ startFeature.callbackQuery(encode({ kind: "menu", item: "ask" }), async (ctx) =>
   const open = await getOpenTicket(deps.kv, userId);
   if (open) {
     await clearPending(deps.kv, userId);
-    await ctx.reply(ctx.t("conv-ask-prompt-open", { id: String(open.id) }), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t("conv-ask-prompt-open", { id: String(open.id) }));
     return;
   }
   await setPending(deps.kv, userId, { kind: "ask", since: deps.clock.now() });
   await ctx.reply(ctx.t("conv-ask-prompt", { min: deps.config.askMinLength }), {
-    parse_mode: "HTML",
     reply_markup: cancelKeyboard(bindT(deps.i18n, ctx.locale)),
   });
 });

@@ -6,8 +6,8 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
 import { readStats } from "../../store/stats.ts";
-import { renderStats } from "../render/stats.ts";
-import { adminButton, showScreen } from "../render/screen.ts";
+import { renderStats } from "../../render/stats.ts";
+import { adminButton, showScreen } from "../screen.ts";
 
 /** The stats feature. */
 export const statsFeature = new Composer<BotContext>();

@@ -11,18 +11,14 @@
 import { type Api, Composer } from "grammy";
 import type { BotContext, BotDeps } from "../context.ts";
 import type { Locale } from "../../config.ts";
-import { decode } from "../callbacks.ts";
+import { decode } from "../../render/callbacks.ts";
 import { closeTicket, takeTicket } from "../../domain/ticket.ts";
-import { getTicket, getTicketEntry, recordCopies, updateTicket } from "../../store/tickets.ts";
-import { getUser, setBlocked } from "../../store/users.ts";
-import { keys } from "../../store/keys.ts";
-import type { Ticket } from "../../domain/ticket.ts";
-import type { Prefetch } from "../prefetch.ts";
-import { setReplyMode } from "../../store/reply_modes.ts";
-import { renderCardKeyboard, renderCardText } from "../render/card.ts";
-import { bindT, cancelKeyboard } from "../render/menu.ts";
+import { getTicket, linkCard, updateTicket } from "../../store/tickets.ts";
+import { setBlocked } from "../../store/users.ts";
+import { leaveReplyModeUnlessFor, setReplyMode } from "../../store/reply_modes.ts";
+import { renderCardKeyboard, renderCardText } from "../../render/card.ts";
+import { bindT, cancelKeyboard } from "../../render/menu.ts";
 import { announceClosed } from "../../services/closing.ts";
-import { started } from "../../async.ts";
 import { loadCardData } from "../../services/card_data.ts";
 
 /**
@@ -37,20 +33,18 @@ export async function sendTicketCard(
 ): Promise<boolean> {
   const ticket = await getTicket(deps.kv, ticketId);
   if (!ticket) return false;
+  // Opening another ticket's card ends reply mode: the next message must not go astray.
+  await leaveReplyModeUnlessFor(deps.kv, target.chatId, ticketId);
   const data = await loadCardData(deps, ticket);
   const sent = await api.sendMessage(
     target.chatId,
     renderCardText(data, target.locale, deps.i18n),
     {
-      parse_mode: "HTML",
       reply_markup: renderCardKeyboard(data, target.locale, deps.i18n),
       link_preview_options: { is_disabled: true },
     },
   );
-  await recordCopies(deps.kv, ticket.id, 1, [{
-    chatId: target.chatId,
-    messageIds: [sent.message_id],
-  }]);
+  await linkCard(deps.kv, { chatId: target.chatId, messageId: sent.message_id, ticketId });
   return true;
 }
 
@@ -70,7 +64,6 @@ async function refreshCard(ctx: BotContext, ticketId: number): Promise<void> {
   const data = await loadCardData(ctx.deps, ticket);
   try {
     await ctx.editMessageText(renderCardText(data, ctx.locale, ctx.deps.i18n), {
-      parse_mode: "HTML",
       reply_markup: renderCardKeyboard(data, ctx.locale, ctx.deps.i18n),
       link_preview_options: { is_disabled: true },
     });
@@ -88,12 +81,6 @@ function actionOf(data: string | undefined) {
     : null;
 }
 
-/** An admin's card button reads the ticket: with the update's first round trip. */
-export const ticketActionsPrefetch: Prefetch = (ctx) => {
-  const callback = ctx.isAdmin ? actionOf(ctx.callbackQuery?.data) : null;
-  return callback ? [keys.ticket(callback.ticketId)] : [];
-};
-
 /** The ticket_actions feature. */
 export const ticketActionsFeature = new Composer<BotContext>();
 
@@ -109,9 +96,7 @@ ticketActionsFeature.callbackQuery(/^t:/, async (ctx, next) => {
   const id = String(ticketId);
   const adminId = ctx.from.id;
   const now = deps.clock.now();
-  const currentEntry = ctx.prefetched.get<Ticket>(keys.ticket(ticketId)) ??
-    await getTicketEntry(deps.kv, ticketId);
-  const current = currentEntry.value;
+  const current = await getTicket(deps.kv, ticketId);
   if (!current) {
     await ctx.answerCallbackQuery({ text: ctx.t("conv-ticket-missing", { id }) });
     return;
@@ -123,8 +108,6 @@ ticketActionsFeature.callbackQuery(/^t:/, async (ctx, next) => {
         deps.kv,
         ticketId,
         (ticket) => ticket.status === "new" ? takeTicket(ticket, adminId) : null,
-        undefined,
-        currentEntry,
       );
       const text = result
         ? ctx.t("conv-take-done", { id })
@@ -142,29 +125,21 @@ ticketActionsFeature.callbackQuery(/^t:/, async (ctx, next) => {
       await setReplyMode(deps.kv, adminId, { ticketId, since: now, userId: current.userId });
       await ctx.answerCallbackQuery({ text: ctx.t("conv-reply-toast", { id }) });
       await ctx.reply(ctx.t("conv-reply-prompt", { id }), {
-        parse_mode: "HTML",
         reply_markup: cancelKeyboard(bindT(deps.i18n, ctx.locale)),
       });
       break;
     }
     case "close": {
-      // The closure notice needs the user's language: read while the ticket is committed.
-      const user = started(getUser(deps.kv, current.userId));
       const result = await updateTicket(
         deps.kv,
         ticketId,
         (ticket) => ticket.status === "closed" ? null : closeTicket(ticket, adminId, now),
-        undefined,
-        currentEntry,
       );
       if (!result) {
         await ctx.answerCallbackQuery({ text: ctx.t("conv-stale-closed", { id }) });
         break;
       }
-      const notice = await announceClosed(ctx.api, deps, result.after, {
-        auto: false,
-        user: result.after.userId === current.userId ? await user : undefined,
-      });
+      const notice = await announceClosed(ctx.api, deps, result.after, { auto: false });
       const key = notice === "sent"
         ? "conv-close-done"
         : notice === "blocked"

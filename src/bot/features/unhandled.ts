@@ -6,7 +6,7 @@
  */
 import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
-import { bindT, mainMenuKeyboard } from "../render/menu.ts";
+import { bindT, mainMenuKeyboard } from "../../render/menu.ts";
 
 /** The unhandled feature. */
 export const unhandledFeature = new Composer<BotContext>();
@@ -19,11 +19,10 @@ const privateChat = unhandledFeature.chatType("private");
 
 privateChat.on("message", async (ctx) => {
   if (ctx.isAdmin) {
-    await ctx.reply(ctx.t("conv-admin-hint"), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t("conv-admin-hint"));
     return;
   }
   await ctx.reply(ctx.t("conv-unknown-command"), {
-    parse_mode: "HTML",
     reply_markup: mainMenuKeyboard(bindT(ctx.deps.i18n, ctx.locale)),
   });
 });

@@ -9,7 +9,7 @@
  */
 import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
-import { contentSupport } from "../delivery.ts";
+import { contentSupport } from "../../telegram/content.ts";
 
 /** The unsupported feature. */
 export const unsupportedFeature = new Composer<BotContext>();
@@ -18,5 +18,5 @@ unsupportedFeature.chatType("private").on("message", async (ctx, next) => {
   const support = contentSupport(ctx.message);
   if (support === "ok") return await next();
   if (support === "service") return;
-  await ctx.reply(ctx.t("hardening-not-supported"), { parse_mode: "HTML" });
+  await ctx.reply(ctx.t("hardening-not-supported"));
 });

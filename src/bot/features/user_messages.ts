@@ -6,42 +6,35 @@
  *
  * @module
  */
-import { type Api, Composer } from "grammy";
+import { Composer } from "grammy";
 import type { Message } from "grammy/types";
-import type { BotContext, BotDeps } from "../context.ts";
-import { afterUserMessage, type Ticket } from "../../domain/ticket.ts";
+import type { BotContext } from "../context.ts";
 import {
   addEditMessage,
   addUserMessage,
   appendToMessage,
-  type CopyLink,
   findByCopy,
-  getMessage,
+  getAlbum,
   getOpenTicket,
-  getTicket,
   type MessageRef,
-  readForUserMessage,
   recordCopies,
-  type UserMessageHooks,
-  userMessageKeys,
+  stageAlbum,
 } from "../../store/tickets.ts";
-import type { Prefetch } from "../prefetch.ts";
 import { getUser, markUnreachable } from "../../store/users.ts";
 import { stageClearPending } from "../../store/pending.ts";
 import { adminLocale } from "../../services/notify.ts";
+import { reportFailure } from "../../deps.ts";
 import {
-  bufferAlbumPart,
+  ALBUM_WAIT_MS,
   contentSupport,
-  deliver,
   isCommand,
   isUnreachableError,
   recordOf,
-  reportFailure,
   textOf,
-} from "../delivery.ts";
-import { bindT, ticketReplyKeyboard } from "../render/menu.ts";
-import { adminHeader } from "../render/notices.ts";
-import { deliverToAdmins } from "../../services/ticket_delivery.ts";
+} from "../../telegram/content.ts";
+import { deliver } from "../../telegram/send.ts";
+import { bindT, ticketReplyKeyboard } from "../../render/menu.ts";
+import { adminHeader } from "../../render/notices.ts";
 
 /**
  * Why these messages cannot start a ticket (a locale key), or null when they can:
@@ -56,150 +49,108 @@ export function startProblem(messages: Message[], minLength: number): string | n
 }
 
 /**
- * A message handled again after a crash (see journal.ts) is already stored
- * (`link` points at it): deliver it if that had not happened yet, never store
- * it twice.
- */
-async function resumeStored(ctx: BotContext, message: Message, link: CopyLink): Promise<void> {
-  const { deps } = ctx;
-  const [stored, ticket] = await Promise.all([
-    getMessage(deps.kv, link.ticketId, link.seq),
-    getTicket(deps.kv, link.ticketId),
-  ]);
-  if (stored && ticket && stored.copies.length === 0) {
-    await deliverToAdmins(ctx.api, deps, ticket, link.seq, [message], {
-      created: link.seq === 1,
-    });
-  }
-}
-
-/** A new ticket also ends a pending "Ask a question" (or feedback) input, in the same commit. */
-function userMessageHooks(userId: number, now: number): UserMessageHooks {
-  return {
-    onExisting: (ticket) => afterUserMessage(ticket, now),
-    onCreate: (op) => stageClearPending(op, userId),
-  };
-}
-
-/**
  * Tells the user something (a confirmation, a hint). A failure is reported but
  * never stops the message from reaching the admins; a 403 marks the user
  * unreachable (they blocked the bot right after writing).
  */
-async function tellUser(api: Api, deps: BotDeps, userId: number, html: string): Promise<void> {
+async function tellUser(ctx: BotContext, html: string): Promise<void> {
+  const { deps } = ctx;
+  const userId = ctx.chat!.id;
   try {
-    await api.sendMessage(userId, html, { parse_mode: "HTML" });
+    await ctx.api.sendMessage(userId, html);
   } catch (error) {
     if (isUnreachableError(error)) await markUnreachable(deps.kv, userId);
     else reportFailure(deps, error, "Could not answer a user", { userId });
   }
 }
 
-/** Where a user's message comes from, as {@link userMessageKeys} wants it. */
-function sourceOf(message: Message) {
-  return { chatId: message.chat.id, messageId: message.message_id };
+/**
+ * Stores a user's message (one, or an album's items so far) with its copies
+ * to every agent in the outbox, and wakes the sender. Returns false when no
+ * ticket is open and the message may not open one (`problem` is why).
+ */
+async function store(
+  ctx: BotContext,
+  messages: Message[],
+  options: { problem: string | null; readyAt?: number; album?: string },
+): Promise<boolean> {
+  const { deps } = ctx;
+  const userId = ctx.chat!.id;
+  const now = deps.clock.now();
+  const result = await addUserMessage(deps.kv, {
+    userId,
+    content: recordOf(messages, { direction: "in", authorId: userId, at: now }),
+    mayOpen: options.problem === null,
+    delivery: { to: deps.config.adminIds, readyAt: options.readyAt },
+    extra: (op, stored) => {
+      stageClearPending(op, userId);
+      if (options.album) {
+        stageAlbum(op, {
+          chatId: userId,
+          mediaGroupId: options.album,
+          record: { ticketId: stored.ticketId, seq: stored.seq },
+        });
+      }
+    },
+  });
+  if (!result) return false;
+  for (const adminId of deps.config.adminIds) deps.wake(adminId);
+  if (result.created) {
+    await tellUser(ctx, ctx.t("conv-ticket-created", { id: String(result.ticket.id) }));
+  }
+  return true;
 }
-
-/** A user's message (not an album item) reads its link and the open ticket: read ahead. */
-export const userMessagesPrefetch: Prefetch = (ctx) => {
-  const message = ctx.message;
-  return !ctx.isAdmin && message && ctx.chat?.type === "private" && !isCommand(message) &&
-      !message.media_group_id
-    ? userMessageKeys(message.chat.id, sourceOf(message))
-    : [];
-};
 
 async function receiveMessage(ctx: BotContext, message: Message): Promise<void> {
   const { deps } = ctx;
-  const userId = message.chat.id;
-  const [linkKey, indexKey] = userMessageKeys(userId, sourceOf(message));
-  const linkEntry = ctx.prefetched.get<CopyLink>(linkKey);
-  const indexEntry = ctx.prefetched.get<number>(indexKey);
-  const { link, open } = await readForUserMessage(
-    deps.kv,
-    userId,
-    sourceOf(message),
-    linkEntry && indexEntry ? [linkEntry, indexEntry] : undefined,
-  );
-  if (link) return await resumeStored(ctx, message, link);
-  if (!open.ticket?.value) {
-    const problem = startProblem([message], deps.config.askMinLength);
-    if (problem) {
-      await ctx.reply(ctx.t(problem, { min: deps.config.askMinLength }), { parse_mode: "HTML" });
-      return;
-    }
-  }
-  const now = deps.clock.now();
-  const result = await addUserMessage(
-    deps.kv,
-    userId,
-    recordOf([message], { direction: "in", authorId: userId, at: now }),
-    userMessageHooks(userId, now),
-    open,
-  );
-  if (result.created) {
-    await tellUser(
-      ctx.api,
-      deps,
-      userId,
-      ctx.t("conv-ticket-created", { id: String(result.ticket.id) }),
-    );
-  }
-  await deliverToAdmins(ctx.api, deps, result.ticket, result.message.seq, [message], {
-    created: result.created,
-    user: ctx.profile,
-    written: result,
-  });
+  // Handled again after a failure or a crash, the message may be stored already.
+  if (await findByCopy(deps.kv, message.chat.id, message.message_id)) return;
+  const problem = startProblem([message], deps.config.askMinLength);
+  if (await store(ctx, [message], { problem })) return;
+  await ctx.reply(ctx.t(problem!, { min: deps.config.askMinLength }));
 }
 
-interface AlbumTicket {
-  ticket: Ticket;
-  seq: number;
-  created: boolean;
-}
-
-async function receiveAlbumPart(ctx: BotContext, message: Message): Promise<void> {
+/**
+ * An album arrives as one update per item. Each item is stored in its own
+ * update: the first one that may open (or joins) a ticket stores the message,
+ * later ones join it; its copies wait {@link ALBUM_WAIT_MS} after the latest
+ * item, so the album goes as one. Items that came before a caption (no open
+ * ticket) wait in the album's record until a captioned item opens the ticket.
+ */
+async function receiveAlbumItem(ctx: BotContext, message: Message): Promise<void> {
   const { deps } = ctx;
-  const api = ctx.api;
-  const t = ctx.t;
   const userId = message.chat.id;
-  await bufferAlbumPart<AlbumTicket>(deps, message, {
-    async part(group, item) {
-      if (group.state) {
-        await appendToMessage(deps.kv, group.state.ticket.id, group.state.seq, {
-          messageId: item.message_id,
-          text: item.caption,
-        });
-        return;
-      }
-      const open = await getOpenTicket(deps.kv, userId);
-      // Without an open ticket the album needs a caption; it may come with a later item.
-      if (!open && startProblem(group.messages, deps.config.askMinLength)) return;
-      const now = deps.clock.now();
-      const result = await addUserMessage(
-        deps.kv,
-        userId,
-        recordOf(group.messages, { direction: "in", authorId: userId, at: now }),
-        userMessageHooks(userId, now),
-      );
-      group.state = { ticket: result.ticket, seq: result.message.seq, created: result.created };
-    },
-    async done(group) {
-      const state = group.state;
-      if (!state) return await tellUser(api, deps, userId, t("conv-ask-needs-caption"));
-      if (state.created) {
-        await tellUser(
-          api,
-          deps,
-          userId,
-          t("conv-ticket-created", { id: String(state.ticket.id) }),
-        );
-      }
-      await deliverToAdmins(api, deps, state.ticket, state.seq, group.messages, {
-        created: state.created,
-      });
-    },
+  const groupId = message.media_group_id!;
+  if (await findByCopy(deps.kv, userId, message.message_id)) return;
+  const readyAt = Date.now() + ALBUM_WAIT_MS;
+  const album = (await getAlbum(deps.kv, userId, groupId)).value;
+  if (album && "ticketId" in album) {
+    await appendToMessage(deps.kv, {
+      ticketId: album.ticketId,
+      seq: album.seq,
+      messageId: message.message_id,
+      text: message.caption,
+      to: deps.config.adminIds,
+      readyAt,
+    });
+    return;
+  }
+  const waiting = album && "waiting" in album ? album.waiting : [];
+  const earlier = waiting.map((id) =>
+    ({ ...message, message_id: id, caption: undefined }) as Message
+  );
+  const items = [...earlier, message].toSorted((a, b) => a.message_id - b.message_id);
+  const problem = startProblem(items, deps.config.askMinLength);
+  if (await store(ctx, items, { problem, readyAt, album: groupId })) return;
+  // No open ticket and no caption yet: the items wait for one; the hint comes once.
+  const op = deps.kv.atomic();
+  stageAlbum(op, {
+    chatId: userId,
+    mediaGroupId: groupId,
+    record: { waiting: items.map((m) => m.message_id) },
   });
+  await op.commit();
+  if (!album) await ctx.reply(ctx.t("conv-ask-needs-caption"));
 }
 
 /** The user_messages feature. */
@@ -210,7 +161,7 @@ const users = userMessagesFeature.chatType("private").filter((ctx) => !ctx.isAdm
 users.on("message", async (ctx, next) => {
   const message = ctx.message;
   if (isCommand(message)) return next();
-  if (message.media_group_id) return await receiveAlbumPart(ctx, message);
+  if (message.media_group_id) return await receiveAlbumItem(ctx, message);
   await receiveMessage(ctx, message);
 });
 
@@ -247,10 +198,9 @@ users.on("edited_message", async (ctx) => {
       return null;
     }
   }));
-  await recordCopies(
-    deps.kv,
-    open.id,
-    stored.message.seq,
-    copies.filter((ref): ref is MessageRef => ref !== null),
-  );
+  await recordCopies(deps.kv, {
+    ticketId: open.id,
+    seq: stored.message.seq,
+    copies: copies.filter((ref): ref is MessageRef => ref !== null),
+  });
 });

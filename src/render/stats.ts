@@ -4,11 +4,11 @@
  * @module
  */
 import { InlineKeyboard } from "grammy";
-import type { Locale } from "../../config.ts";
-import type { Translator } from "../../i18n.ts";
-import type { Stats } from "../../store/stats.ts";
-import { encode } from "../callbacks.ts";
-import { formatDuration } from "../../time.ts";
+import type { Locale } from "../config.ts";
+import type { Translator } from "../i18n.ts";
+import type { Stats } from "../store/stats.ts";
+import { encode } from "./callbacks.ts";
+import { formatDuration } from "../time.ts";
 import { backKeyboard } from "./panel.ts";
 import type { Screen } from "./screen.ts";
 

@@ -5,13 +5,13 @@
  * @module
  */
 import { InlineKeyboard } from "grammy";
-import type { Locale } from "../../config.ts";
-import type { Translator } from "../../i18n.ts";
-import type { AutoCloseMeta, BackupMeta } from "../../store/meta.ts";
-import { encode } from "../callbacks.ts";
-import { escapeHtml } from "../../html.ts";
-import { formatBytes } from "../../bytes.ts";
-import { formatDateTime, formatDuration } from "../../time.ts";
+import type { Locale } from "../config.ts";
+import type { Translator } from "../i18n.ts";
+import type { AutoCloseMeta, BackupMeta } from "../store/meta.ts";
+import { encode } from "./callbacks.ts";
+import { escapeHtml } from "../html.ts";
+import { formatBytes } from "../bytes.ts";
+import { formatDateTime, formatDuration } from "../time.ts";
 import { backKeyboard } from "./panel.ts";
 import type { Screen } from "./screen.ts";
 

@@ -5,10 +5,10 @@
  * @module
  */
 import { InlineKeyboard } from "grammy";
-import type { Locale } from "../../config.ts";
-import type { Translator } from "../../i18n.ts";
-import { encode } from "../callbacks.ts";
-import { escapeHtml } from "../../html.ts";
+import type { Locale } from "../config.ts";
+import type { Translator } from "../i18n.ts";
+import { encode } from "./callbacks.ts";
+import { escapeHtml } from "../html.ts";
 import { backKeyboard } from "./panel.ts";
 import type { Screen } from "./screen.ts";
 

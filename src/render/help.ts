@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { Locale } from "../../config.ts";
-import type { Translator } from "../../i18n.ts";
+import type { Locale } from "../config.ts";
+import type { Translator } from "../i18n.ts";
 import { backKeyboard } from "./panel.ts";
 import type { Screen } from "./screen.ts";
 

@@ -4,13 +4,13 @@
  * @module
  */
 import { InlineKeyboard } from "grammy";
-import type { Locale } from "../../config.ts";
-import type { Translator } from "../../i18n.ts";
-import type { Ticket } from "../../domain/ticket.ts";
-import type { TicketMessage } from "../../store/tickets.ts";
-import { encode } from "../callbacks.ts";
-import { escapeHtml } from "../../html.ts";
-import { formatDateTime } from "../../time.ts";
+import type { Locale } from "../config.ts";
+import type { Translator } from "../i18n.ts";
+import type { Ticket } from "../domain/ticket.ts";
+import type { TicketMessage } from "../store/tickets.ts";
+import { encode } from "./callbacks.ts";
+import { escapeHtml } from "../html.ts";
+import { formatDateTime } from "../time.ts";
 import type { Screen } from "./screen.ts";
 
 /** Messages shown on the history screen. */

@@ -4,13 +4,13 @@
  * @module
  */
 import { InlineKeyboard } from "grammy";
-import type { Locale } from "../../config.ts";
-import type { Translator } from "../../i18n.ts";
-import type { Ticket } from "../../domain/ticket.ts";
-import type { UserRecord } from "../../store/users.ts";
-import { encode } from "../callbacks.ts";
-import { escapeHtml, mentionHtml } from "../../html.ts";
-import { formatDateTime, formatDuration } from "../../time.ts";
+import type { Locale } from "../config.ts";
+import type { Translator } from "../i18n.ts";
+import type { Ticket } from "../domain/ticket.ts";
+import type { UserRecord } from "../store/users.ts";
+import { encode } from "./callbacks.ts";
+import { escapeHtml, mentionHtml } from "../html.ts";
+import { formatDateTime, formatDuration } from "../time.ts";
 
 /** What the card shows besides the ticket. */
 export interface CardData {

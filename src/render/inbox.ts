@@ -5,13 +5,13 @@
  * @module
  */
 import { InlineKeyboard } from "grammy";
-import type { Locale } from "../../config.ts";
-import type { Translator } from "../../i18n.ts";
-import type { Ticket } from "../../domain/ticket.ts";
-import type { UserRecord } from "../../store/users.ts";
-import { encode } from "../callbacks.ts";
-import { escapeHtml } from "../../html.ts";
-import { formatDuration } from "../../time.ts";
+import type { Locale } from "../config.ts";
+import type { Translator } from "../i18n.ts";
+import type { Ticket } from "../domain/ticket.ts";
+import type { UserRecord } from "../store/users.ts";
+import { encode } from "./callbacks.ts";
+import { escapeHtml } from "../html.ts";
+import { formatDuration } from "../time.ts";
 import { displayName } from "./card.ts";
 import { backKeyboard, pagerRow } from "./panel.ts";
 import type { Screen } from "./screen.ts";

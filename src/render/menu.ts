@@ -5,9 +5,9 @@
  * @module
  */
 import { InlineKeyboard } from "grammy";
-import type { Locale } from "../../config.ts";
-import type { Translator } from "../../i18n.ts";
-import { encode } from "../callbacks.ts";
+import type { Locale } from "../config.ts";
+import type { Translator } from "../i18n.ts";
+import { encode } from "./callbacks.ts";
 
 /** Translates into one locale. */
 export type T = (key: string, args?: Record<string, string | number>) => string;

@@ -4,9 +4,9 @@
  * @module
  */
 import { InlineKeyboard } from "grammy";
-import type { Locale } from "../../config.ts";
-import type { Translator } from "../../i18n.ts";
-import { encode } from "../callbacks.ts";
+import type { Locale } from "../config.ts";
+import type { Translator } from "../i18n.ts";
+import { encode } from "./callbacks.ts";
 import type { Screen } from "./screen.ts";
 
 /** What the panel shows. */

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { escapeHtml } from "../../html.ts";
-import type { UserRecord } from "../../store/users.ts";
+import { escapeHtml } from "../html.ts";
+import type { UserRecord } from "../store/users.ts";
 import { displayName } from "./card.ts";
 import type { T } from "./menu.ts";
 

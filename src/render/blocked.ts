@@ -5,12 +5,12 @@
  * @module
  */
 import { InlineKeyboard } from "grammy";
-import type { Locale } from "../../config.ts";
-import type { Translator } from "../../i18n.ts";
-import type { BlockedRecord, UserRecord } from "../../store/users.ts";
-import { encode } from "../callbacks.ts";
-import { escapeHtml, mentionHtml } from "../../html.ts";
-import { formatDateTime } from "../../time.ts";
+import type { Locale } from "../config.ts";
+import type { Translator } from "../i18n.ts";
+import type { BlockedRecord, UserRecord } from "../store/users.ts";
+import { encode } from "./callbacks.ts";
+import { escapeHtml, mentionHtml } from "../html.ts";
+import { formatDateTime } from "../time.ts";
 import { displayName } from "./card.ts";
 import { backKeyboard, pagerRow } from "./panel.ts";
 import type { Screen } from "./screen.ts";

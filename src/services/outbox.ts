@@ -1,0 +1,377 @@
+/**
+ * The outbox sender: sends what waits in the outbox (store/outbox.ts), one
+ * chat at a time, in order, within Telegram's limits.
+ *
+ * Each chat with waiting items gets one loop. Before each send it waits for
+ * the chat's turn (telegram/pacing.ts) and only then looks at what waits, so
+ * that the texts of one ticket that piled up meanwhile (a busy agent chat, a
+ * burst) go as one message. A ticket's items go in order; another ticket's
+ * items are not held up by an album still being received or a failed send
+ * waiting for its retry. A send that fails for a while (429, 5xx, no network)
+ * is tried again with a growing pause, for as long as it takes: nothing is
+ * dropped but what Telegram refuses for good (a 403: the chat blocked the
+ * bot; a 400), and an agent whose answer is refused is told so.
+ *
+ * Several processes may share a store: an item is claimed (version checked)
+ * before it is sent, and a claim left by a killed process expires after
+ * {@link CLAIM_MS}. Delivery is at-least-once: a kill between a send and the
+ * commit that records it sends that item again.
+ *
+ * @module
+ */
+import type { Api } from "grammy";
+import type { BotDeps } from "../deps.ts";
+import { reportFailure } from "../deps.ts";
+import { answerDelivered } from "../domain/ticket.ts";
+import { escapeHtml } from "../html.ts";
+import { userLocale } from "../i18n.ts";
+import { renderCardKeyboard, renderCardText } from "../render/card.ts";
+import { bindT, ticketReplyKeyboard } from "../render/menu.ts";
+import { adminHeader } from "../render/notices.ts";
+import { keys } from "../store/keys.ts";
+import {
+  claimOutbox,
+  listOutbox,
+  type OutboxEntry,
+  outboxChats,
+  retryOutboxLater,
+  stageOutbox,
+} from "../store/outbox.ts";
+import {
+  getMessage,
+  getTicket,
+  type MessageRef,
+  recordCopies,
+  STORED_TEXT_LIMIT,
+  type TicketMessage,
+  updateTicket,
+} from "../store/tickets.ts";
+import { getUser, markUnreachable } from "../store/users.ts";
+import { isUnreachableError, storedMessages, TEXT_LIMIT } from "../telegram/content.ts";
+import type { Pacer } from "../telegram/pacing.ts";
+import { deliver } from "../telegram/send.ts";
+import { loadCardData } from "./card_data.ts";
+import { adminLocale } from "./notify.ts";
+import { GrammyError } from "grammy";
+
+/** How long a claimed item is held by its sender before another may take it. */
+export const CLAIM_MS = 60_000;
+/** The longest pause between two attempts of a failed send. */
+const MAX_BACKOFF_MS = 5 * 60_000;
+/** How often every chat's outbox is looked at (items other processes left, expired claims). */
+const SWEEP_MS = 30_000;
+
+/** The per-process sender. */
+export interface Outbox {
+  /** Sends what waits for `chatId` (starts its loop unless it runs). */
+  wake(chatId: number): void;
+  /** Wakes every chat that has something waiting (start-up, and every half minute). */
+  wakeAll(): Promise<void>;
+  /** Resolves once nothing is being sent and nothing will be ready within a second (tests, shutdown). */
+  settle(): Promise<void>;
+  /** Stops the loops and timers; waits for sends in flight. */
+  stop(): Promise<void>;
+}
+
+/** One send: a ticket's item, or its texts that waited together. */
+type Batch = OutboxEntry[];
+
+/**
+ * Creates the sender of one process.
+ *
+ * @example
+ * ```ts
+ * const outbox = createOutbox({ deps, api: bot.api, pacer });
+ * deps.wake = outbox.wake;
+ * await outbox.wakeAll();
+ * ```
+ */
+export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer }): Outbox {
+  const { deps, api, pacer } = options;
+  const loops = new Map<number, Promise<void>>();
+  const dirty = new Set<number>();
+  const timers = new Map<number, { timer: ReturnType<typeof setTimeout>; at: number }>();
+  const stopping = new AbortController();
+  let sweep: ReturnType<typeof setInterval> | undefined;
+
+  const later = (chatId: number, ms: number) => {
+    const at = Date.now() + ms;
+    const pending = timers.get(chatId);
+    if (pending && pending.at <= at) return;
+    if (pending) clearTimeout(pending.timer);
+    const timer = setTimeout(() => {
+      timers.delete(chatId);
+      wake(chatId);
+    }, ms);
+    timers.set(chatId, { timer, at });
+  };
+
+  const wake = (chatId: number) => {
+    if (stopping.signal.aborted) return;
+    dirty.add(chatId);
+    if (loops.has(chatId)) return;
+    const loop = drain(chatId).catch((error) => {
+      reportFailure(deps, error, "The outbox sender failed", { chatId });
+      later(chatId, 5_000);
+    }).finally(() => {
+      loops.delete(chatId);
+      if (dirty.has(chatId)) wake(chatId);
+    });
+    loops.set(chatId, loop);
+  };
+
+  const drain = async (chatId: number) => {
+    while (dirty.delete(chatId) && !stopping.signal.aborted) {
+      for (;;) {
+        if (!await next(chatId)) break;
+        await pacer.ready(chatId, stopping.signal);
+        if (stopping.signal.aborted) return;
+        // What waits now, after the wait for the chat's turn: texts that came meanwhile join.
+        const batch = await next(chatId);
+        if (!batch) break;
+        const claimed = await claimOutbox(deps.kv, batch, Date.now() + CLAIM_MS);
+        if (claimed) await send(chatId, claimed);
+      }
+    }
+  };
+
+  /** The next batch of a chat, or null (a timer is set for what is not ready yet). */
+  const next = async (chatId: number): Promise<Batch | null> => {
+    const entries = await listOutbox(deps.kv, chatId);
+    const now = Date.now();
+    let wait = Infinity;
+    let held: number | undefined;
+    for (const [index, entry] of entries.entries()) {
+      const item = entry.value;
+      if (item.ticketId === held) continue;
+      const until = Math.max(item.readyAt, item.claimedUntil ?? 0);
+      if (until > now) {
+        // This ticket's later items wait behind it; other tickets go on.
+        held = item.ticketId;
+        wait = Math.min(wait, until - now);
+        continue;
+      }
+      return await withWaitingTexts(entries.slice(index), now);
+    }
+    if (wait < Infinity) later(chatId, wait);
+    return null;
+  };
+
+  /** `entries[0]`, with the texts of its ticket right after it when it is one. */
+  const withWaitingTexts = async (entries: OutboxEntry[], now: number): Promise<Batch> => {
+    const [head] = entries;
+    if (head.value.kind !== "copy") return [head];
+    // A ticket's items lie side by side (keys sort by chat, then ticket).
+    const followers: OutboxEntry[] = [];
+    for (const entry of entries.slice(1, 10)) {
+      const item = entry.value;
+      const free = item.readyAt <= now && (item.claimedUntil ?? 0) <= now;
+      if (item.ticketId !== head.value.ticketId || item.kind !== "copy" || !free) break;
+      followers.push(entry);
+    }
+    if (followers.length === 0) return [head];
+    const records = await deps.kv.getMany<TicketMessage[]>(
+      [head, ...followers].map((e) => keys.ticketMessage(e.value.ticketId, e.value.seq)),
+    );
+    if (!groupable(records[0].value)) return [head];
+    const batch = [head];
+    let length = records[0].value!.text!.length;
+    for (const [index, entry] of followers.entries()) {
+      const record = records[index + 1].value;
+      if (!groupable(record)) break;
+      length += record!.text!.length + 2;
+      if (length > TEXT_LIMIT - 300) break;
+      batch.push(entry);
+    }
+    return batch;
+  };
+
+  const send = async (chatId: number, batch: Batch) => {
+    const item = batch[0].value;
+    try {
+      if (item.kind === "card") await sendCard(batch[0]);
+      else if (item.kind === "copy") await sendCopies(batch);
+      else await sendNote(batch[0]);
+    } catch (error) {
+      await failed(chatId, batch, error);
+    }
+  };
+
+  const sendCard = async (entry: OutboxEntry) => {
+    const { chatId, ticketId } = entry.value;
+    const ticket = await getTicket(deps.kv, ticketId);
+    if (!ticket) return await deps.kv.delete(entry.key);
+    const locale = await adminLocale(deps, chatId);
+    const card = await loadCardData(deps, ticket);
+    const sent = await api.sendMessage(chatId, renderCardText(card, locale, deps.i18n), {
+      reply_markup: renderCardKeyboard(card, locale, deps.i18n),
+      link_preview_options: { is_disabled: true },
+    });
+    // A Telegram reply to the card answers the ticket: it links to the ticket as seq 0.
+    await deps.kv.atomic()
+      .set(keys.copy(chatId, sent.message_id), { ticketId, seq: 0 })
+      .delete(entry.key)
+      .commit();
+  };
+
+  const sendCopies = async (batch: Batch) => {
+    const { chatId, ticketId } = batch[0].value;
+    const records = (await deps.kv.getMany<TicketMessage[]>(
+      batch.map((e) => keys.ticketMessage(e.value.ticketId, e.value.seq)),
+    )).map((entry) => entry.value);
+    const ticket = await getTicket(deps.kv, ticketId);
+    const first = records[0];
+    if (!ticket || !first) {
+      const op = deps.kv.atomic();
+      for (const entry of batch) op.delete(entry.key);
+      return void await op.commit();
+    }
+    const user = await getUser(deps.kv, ticket.userId);
+    let ids: number[];
+    if (first.direction === "in") {
+      const t = bindT(deps.i18n, await adminLocale(deps, chatId));
+      const headerHtml = adminHeader(t, ticket.id, user, ticket.userId);
+      const keyboard = ticketReplyKeyboard(t, ticket.id);
+      if (batch.length > 1) {
+        const texts = records.map((record) => escapeHtml(record!.text!)).join("\n\n");
+        const sent = await api.sendMessage(chatId, `${headerHtml}\n\n${texts}`, {
+          reply_markup: keyboard,
+        });
+        ids = [sent.message_id];
+      } else {
+        ids = await deliver(api, { chatId }, storedMessages(first), { headerHtml, keyboard });
+      }
+    } else {
+      const t = bindT(deps.i18n, userLocale(user, deps.config.defaultLocale));
+      ids = await deliver(api, { chatId }, storedMessages(first), {
+        headerHtml: t("conv-user-header", { id: String(ticket.id) }),
+      });
+    }
+    const copy: MessageRef = { chatId, messageIds: ids };
+    for (const [index, entry] of batch.entries()) {
+      const { seq } = entry.value;
+      const answer = first.direction === "out";
+      await recordCopies(deps.kv, { ticketId, seq, copies: [copy] }, (op) => {
+        op.delete(entry.key);
+        if (answer) stageOutbox(op, { chatId: first.authorId, ticketId, seq, kind: "sent" });
+      });
+      if (answer && index === 0) {
+        // The customer has the answer: auto-close counts from now.
+        const now = deps.clock.now();
+        await updateTicket(
+          deps.kv,
+          ticketId,
+          (t) => answerDelivered(t, now, deps.config.autoCloseAfterHours),
+        );
+        wake(first.authorId);
+      }
+    }
+  };
+
+  /** The agent's note about an answer: sent, the customer blocked the bot, or refused. */
+  const sendNote = async (entry: OutboxEntry) => {
+    const { chatId, ticketId, seq, kind } = entry.value;
+    const record = await getMessage(deps.kv, ticketId, seq);
+    const t = bindT(deps.i18n, await adminLocale(deps, chatId));
+    const key = kind === "sent"
+      ? "conv-reply-sent"
+      : kind === "blocked"
+      ? "conv-reply-blocked"
+      : "conv-reply-failed";
+    const replyTo = record?.source.chatId === chatId
+      ? {
+        reply_parameters: {
+          message_id: record.source.messageIds[0],
+          allow_sending_without_reply: true,
+        },
+      }
+      : {};
+    const sent = await api.sendMessage(chatId, t(key, { id: String(ticketId) }), {
+      ...(kind === "sent" ? { reply_markup: ticketReplyKeyboard(t, ticketId) } : {}),
+      ...replyTo,
+    });
+    await deps.kv.atomic()
+      .set(keys.copy(chatId, sent.message_id), { ticketId, seq })
+      .delete(entry.key)
+      .commit();
+  };
+
+  const failed = async (chatId: number, batch: Batch, error: unknown) => {
+    const item = batch[0].value;
+    const permanent = error instanceof GrammyError && error.error_code !== 429 &&
+      error.error_code < 500;
+    if (!permanent) {
+      const attempts = item.attempts + 1;
+      const pause = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts, 9));
+      if (attempts === 3) {
+        reportFailure(deps, error, "Telegram keeps refusing a message; it is tried again", {
+          chatId,
+          ticketId: item.ticketId,
+        });
+      } else deps.log.warn("A send failed; it is tried again", { chatId, error, pause });
+      for (const entry of batch) await retryOutboxLater(deps.kv, entry, Date.now() + pause);
+      later(chatId, pause);
+      return;
+    }
+    // Refused for good: the chat blocked the bot (403), or Telegram will not take it (400).
+    const unreachable = isUnreachableError(error);
+    if (!unreachable) {
+      reportFailure(deps, error, "Telegram refused a message", { chatId, ticketId: item.ticketId });
+    }
+    const record = item.kind === "copy"
+      ? await getMessage(deps.kv, item.ticketId, item.seq)
+      : null;
+    const answer = record?.direction === "out";
+    if (answer && unreachable) await markUnreachable(deps.kv, chatId);
+    const op = deps.kv.atomic();
+    for (const entry of batch) op.delete(entry.key);
+    if (answer) {
+      stageOutbox(op, {
+        chatId: record!.authorId,
+        ticketId: item.ticketId,
+        seq: item.seq,
+        kind: unreachable ? "blocked" : "failed",
+      });
+    }
+    await op.commit();
+    if (answer) wake(record!.authorId);
+  };
+
+  return {
+    wake,
+    async wakeAll() {
+      for (const chatId of await outboxChats(deps.kv)) wake(chatId);
+      sweep ??= setInterval(() => {
+        outboxChats(deps.kv).then((chats) => chats.forEach(wake)).catch((error) =>
+          reportFailure(deps, error, "Could not read the outbox")
+        );
+      }, SWEEP_MS);
+    },
+    async settle() {
+      for (;;) {
+        if (loops.size) {
+          await Promise.all([...loops.values()]);
+          continue;
+        }
+        const soon = [...timers.values()].filter((t) => t.at - Date.now() < 1000);
+        if (soon.length === 0) return;
+        const until = Math.max(...soon.map((t) => t.at)) - Date.now() + 5;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(until, 1)));
+      }
+    },
+    async stop() {
+      stopping.abort();
+      clearInterval(sweep);
+      for (const { timer } of timers.values()) clearTimeout(timer);
+      timers.clear();
+      await Promise.all([...loops.values()]);
+    },
+  };
+}
+
+/** Whether a stored message is a text that can go together with others. */
+function groupable(record: TicketMessage | null): boolean {
+  return record !== null && record.direction === "in" && record.kind === "text" &&
+    record.text !== undefined && record.text.length <= STORED_TEXT_LIMIT &&
+    record.text.length < TEXT_LIMIT - 300;
+}
