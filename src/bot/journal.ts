@@ -89,7 +89,9 @@ function sizedGroups(updates: Update[]): Update[][] {
 async function writeJournal(deps: Pick<BotDeps, "kv" | "log">, group: Update[]): Promise<void> {
   const present = new Set<number>();
   for (let i = 0; i < group.length; i += 10) {
-    const entries = await deps.kv.getMany(group.slice(i, i + 10).map((u) => keys.journal(u.update_id)));
+    const entries = await deps.kv.getMany(
+      group.slice(i, i + 10).map((u) => keys.journal(u.update_id)),
+    );
     for (const entry of entries) if (entry.versionstamp) present.add(entry.key[1] as number);
   }
   const op = deps.kv.atomic();

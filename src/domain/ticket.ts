@@ -92,7 +92,11 @@ export function afterSupportMessage(ticket: Ticket, adminId: number, now: number
  * customer's, auto-close counts from now (`autoCloseHours` 0 means never).
  * Null when nothing changes.
  */
-export function answerDelivered(ticket: Ticket, now: number, autoCloseHours: number): Ticket | null {
+export function answerDelivered(
+  ticket: Ticket,
+  now: number,
+  autoCloseHours: number,
+): Ticket | null {
   if (ticket.status === "closed" || ticket.turn !== "user") return null;
   const due = autoCloseDueAt(now, autoCloseHours);
   if (due === undefined || (ticket.autoCloseAt ?? 0) >= due) return null;

@@ -32,8 +32,8 @@ import { keys } from "../store/keys.ts";
 import {
   claimOutbox,
   listOutbox,
-  type OutboxEntry,
   outboxChats,
+  type OutboxEntry,
   retryOutboxLater,
   stageOutbox,
 } from "../store/outbox.ts";
@@ -318,9 +318,7 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
     if (!unreachable) {
       reportFailure(deps, error, "Telegram refused a message", { chatId, ticketId: item.ticketId });
     }
-    const record = item.kind === "copy"
-      ? await getMessage(deps.kv, item.ticketId, item.seq)
-      : null;
+    const record = item.kind === "copy" ? await getMessage(deps.kv, item.ticketId, item.seq) : null;
     const answer = record?.direction === "out";
     if (answer && unreachable) await markUnreachable(deps.kv, chatId);
     const op = deps.kv.atomic();

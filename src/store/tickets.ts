@@ -203,7 +203,12 @@ export async function addUserMessage(
     let result: UserMessageResult;
     if (ticketEntry?.value && ticketEntry.value.status !== "closed") {
       const after = afterUserMessage(ticketEntry.value, stored.at);
-      const message: TicketMessage = { ...stored, ticketId: after.id, seq: after.messageCount, copies: [] };
+      const message: TicketMessage = {
+        ...stored,
+        ticketId: after.id,
+        seq: after.messageCount,
+        copies: [],
+      };
       stageTicket(op, ticketEntry, after);
       result = { ticket: after, message, created: false };
     } else {

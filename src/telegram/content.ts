@@ -219,4 +219,3 @@ export function splitForHtml(text: string, budget: number): string[] {
   if (rest.length || chunks.length === 0) chunks.push(rest);
   return chunks;
 }
-

@@ -14,7 +14,14 @@
 import type { Api, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { escapeHtml } from "../html.ts";
-import { CAPTION_LIMIT, CAPTIONED, isUnreachableError, kindOf, splitForHtml, TEXT_LIMIT } from "./content.ts";
+import {
+  CAPTION_LIMIT,
+  CAPTIONED,
+  isUnreachableError,
+  kindOf,
+  splitForHtml,
+  TEXT_LIMIT,
+} from "./content.ts";
 
 /** Where a delivery goes. */
 export interface Destination {
@@ -111,4 +118,3 @@ export async function deliver(
   ids.push(copy.message_id);
   return ids;
 }
-

@@ -15,7 +15,7 @@ import { loadTranslator, type Translator } from "../../src/i18n.ts";
 import { silentLogger } from "../../src/log.ts";
 import { createOutbox, type Outbox } from "../../src/services/outbox.ts";
 import { Pacer } from "../../src/telegram/pacing.ts";
-import { TelegramSim } from "./telegram_sim.ts";
+import { assertNoUnexpectedErrors, TelegramSim } from "./telegram_sim.ts";
 import { TEST_BOT_INFO } from "./bot_api.ts";
 
 /** The admins of every test app. */
@@ -81,6 +81,8 @@ export interface TestAppOptions {
   sim?: TelegramSim;
   clock?: TestClock;
   deps?: Partial<BotDeps>;
+  /** Telegram's flood limits, enforced in front of the sim (none by default). */
+  limits?: FloodLimits;
   /** Auto-retry attempts (default 2, with real waiting for retry_after). */
   maxRetryAttempts?: number;
 }
@@ -108,7 +110,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     pacer,
     botInfo: TEST_BOT_INFO,
     transformers: [
-      (_prev, method, payload) => sim.call(method, payload as Record<string, unknown>) as never,
+      (_prev, method, payload) =>
+        (options.limits?.check(method, payload as Record<string, unknown>) ??
+          sim.call(method, payload as Record<string, unknown>)) as never,
     ],
     maxRetryAttempts: options.maxRetryAttempts ?? 2,
   });
@@ -122,6 +126,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     await outbox.stop();
     if (!options.kv) kv.close();
     await Promise.resolve();
+    assertNoUnexpectedErrors(sim);
   };
   const receive = async (...updates: (Update | Update[])[]) => {
     for (const update of updates.flat()) {

@@ -85,7 +85,9 @@ cardViewFeature.on(
       cb.kind === "ticket" && (cb.action === "open" || cb.action === "history") ? cb : undefined,
     async (ctx, cb) => {
       // Opening another ticket's card ends reply mode: the next message must not go astray.
-      if (cb.action === "open") await leaveReplyModeUnlessFor(ctx.deps.kv, ctx.from!.id, cb.ticketId);
+      if (cb.action === "open") {
+        await leaveReplyModeUnlessFor(ctx.deps.kv, ctx.from!.id, cb.ticketId);
+      }
       await (cb.action === "open" ? showCard(ctx, cb.ticketId) : showHistory(ctx, cb.ticketId));
     },
   ),

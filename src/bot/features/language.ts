@@ -5,6 +5,7 @@
  */
 import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
+import { editPressed } from "../screen.ts";
 import { decode, encode } from "../../render/callbacks.ts";
 import { setLocale } from "../../store/users.ts";
 import { bindT, languageKeyboard, mainMenuKeyboard } from "../../render/menu.ts";
@@ -30,7 +31,7 @@ languageFeature.callbackQuery(/^l:/, async (ctx) => {
   await ctx.answerCallbackQuery({ text: ctx.t("conv-language-set") });
   const text = ctx.t("conv-language-set");
   try {
-    await ctx.editMessageText(text);
+    await editPressed(ctx, text);
   } catch {
     await ctx.reply(text);
   }

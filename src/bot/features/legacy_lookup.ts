@@ -27,6 +27,5 @@ legacyLookupFeature.chatType("private").on("message:text", async (ctx, next) => 
   const ticketId = await findByLegacyId(ctx.deps.kv, legacyId);
   const target = { chatId: ctx.chat.id, locale: ctx.locale };
   if (ticketId !== null && await sendTicketCard(ctx.api, ctx.deps, target, ticketId)) return;
-  await ctx.reply(ctx.t("card-legacy-not-found", { legacyId: escapeHtml(legacyId) }), {
-  });
+  await ctx.reply(ctx.t("card-legacy-not-found", { legacyId: escapeHtml(legacyId) }), {});
 });

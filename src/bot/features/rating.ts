@@ -6,6 +6,7 @@
  */
 import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
+import { editPressed, editPressedKeyboard } from "../screen.ts";
 import { decode } from "../../render/callbacks.ts";
 import { rateTicket } from "../../store/ratings.ts";
 import { getUser } from "../../store/users.ts";
@@ -35,12 +36,12 @@ ratingFeature.callbackQuery(/^r:/, async (ctx) => {
     await ctx.answerCallbackQuery({
       text: already ? ctx.t("conv-rate-already", { id }) : ctx.t("button-expired"),
     });
-    if (already) await ctx.editMessageReplyMarkup().catch(() => {});
+    if (already) await editPressedKeyboard(ctx).catch(() => {});
     return;
   }
   await ctx.answerCallbackQuery({ text: stars(callback.stars) });
   const thanks = ctx.t("conv-rate-thanks", { id, stars: stars(callback.stars) });
-  await ctx.editMessageText(thanks).catch(() => ctx.reply(thanks));
+  await editPressed(ctx, thanks).catch(() => ctx.reply(thanks));
   // The rating comes from the user's private chat: the context holds the user's record.
   const user = ctx.profile ?? await getUser(deps.kv, ctx.from.id);
   await notifyAdmins(ctx.api, deps, (locale) => ({

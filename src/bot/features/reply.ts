@@ -10,6 +10,7 @@
 import { Composer } from "grammy";
 import type { Message } from "grammy/types";
 import type { BotContext } from "../context.ts";
+import { editPressed } from "../screen.ts";
 import { afterSupportMessage } from "../../domain/ticket.ts";
 import {
   addSupportMessage,
@@ -19,11 +20,7 @@ import {
   getTicket,
   stageAlbum,
 } from "../../store/tickets.ts";
-import {
-  clearReplyMode,
-  getReplyMode,
-  stageClearReplyMode,
-} from "../../store/reply_modes.ts";
+import { clearReplyMode, getReplyMode, stageClearReplyMode } from "../../store/reply_modes.ts";
 import { clearPending } from "../../store/pending.ts";
 import { encode } from "../../render/callbacks.ts";
 import { ALBUM_WAIT_MS, isCommand, recordOf } from "../../telegram/content.ts";
@@ -100,7 +97,7 @@ replyFeature.callbackQuery(encode({ kind: "cancel" }), async (ctx) => {
     ? ctx.t("conv-reply-cancelled", { id: String(mode.ticketId) })
     : ctx.t("conv-cancelled");
   try {
-    await ctx.editMessageText(text);
+    await editPressed(ctx, text);
   } catch {
     await ctx.reply(text);
   }

@@ -20,6 +20,7 @@ import { renderCardKeyboard, renderCardText } from "../../render/card.ts";
 import { bindT, cancelKeyboard } from "../../render/menu.ts";
 import { announceClosed } from "../../services/closing.ts";
 import { loadCardData } from "../../services/card_data.ts";
+import { editPressed } from "../screen.ts";
 
 /**
  * Sends the card of ticket `ticketId` to `chatId` (in `locale`). Replying to
@@ -56,14 +57,14 @@ function isCard(ctx: BotContext): boolean {
   );
 }
 
-/** Re-renders the pressed card in place; "message is not modified" is fine. */
+/** Re-renders the pressed card in place; not when nothing changed (e.g. after Reply). */
 async function refreshCard(ctx: BotContext, ticketId: number): Promise<void> {
   if (!isCard(ctx)) return;
   const ticket = await getTicket(ctx.deps.kv, ticketId);
   if (!ticket) return;
   const data = await loadCardData(ctx.deps, ticket);
   try {
-    await ctx.editMessageText(renderCardText(data, ctx.locale, ctx.deps.i18n), {
+    await editPressed(ctx, renderCardText(data, ctx.locale, ctx.deps.i18n), {
       reply_markup: renderCardKeyboard(data, ctx.locale, ctx.deps.i18n),
       link_preview_options: { is_disabled: true },
     });
