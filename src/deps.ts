@@ -25,6 +25,8 @@ export interface RuntimeState {
   errorCount: number;
   /** Updates being handled right now; shutdown waits for them. */
   inFlight: number;
+  /** A "Backup now" is running (one at a time per process). */
+  backupRunning?: boolean;
 }
 
 /** Everything features, services and jobs need. */
@@ -42,14 +44,3 @@ export interface BotDeps {
 
 /** Alerts that go nowhere (no alert chat, or tests). */
 export const noAlerts: Alerts = { send: () => Promise.resolve(), error: () => {} };
-
-/** Logs a failed call and reports it to the alert chat (throttled there). */
-export function reportFailure(
-  deps: Pick<BotDeps, "log"> & Partial<Pick<BotDeps, "alerts">>,
-  error: unknown,
-  what: string,
-  details: Record<string, unknown> = {},
-): void {
-  deps.log.warn(what, { ...details, error });
-  deps.alerts?.error(error, what);
-}

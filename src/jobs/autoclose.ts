@@ -18,7 +18,6 @@ import { setLastAutoClose } from "../store/meta.ts";
 import { notifyAdmins } from "../services/notify.ts";
 import { announceClosed } from "../services/closing.ts";
 import { whileLocked } from "../store/locked.ts";
-import { getUsers, type UserRecord } from "../store/users.ts";
 
 /** What one sweep did. */
 export interface SweepResult {
@@ -65,10 +64,9 @@ export async function sweepAutoClose(deps: BotDeps, api: Api): Promise<SweepResu
     }
   }
 
-  const users = await readUsers(deps, closed);
   for (const ticket of closed) {
     try {
-      await announceClosed(api, deps, ticket, { auto: true, user: users.get(ticket.userId) });
+      await announceClosed(api, deps, ticket, { auto: true });
     } catch (error) {
       deps.log.warn("Could not announce an auto-close", { ticket: ticket.id, error });
     }
@@ -79,16 +77,6 @@ export async function sweepAutoClose(deps: BotDeps, api: Api): Promise<SweepResu
     deps.log.info("Auto-close sweep", { closed: closed.length, ids: closed.map((t) => t.id) });
   }
   return { closed, disabled: false };
-}
-
-/** The users of the closed tickets, read together; a failed read leaves them to announceClosed. */
-async function readUsers(deps: BotDeps, closed: Ticket[]): Promise<Map<number, UserRecord | null>> {
-  try {
-    return await whileLocked(() => getUsers(deps.kv, closed.map((ticket) => ticket.userId)));
-  } catch (error) {
-    deps.log.warn("Could not read the users of auto-closed tickets", { error });
-    return new Map();
-  }
 }
 
 /** Closes those of `ids` that are due: in one commit, else one at a time. */

@@ -142,3 +142,14 @@ function describe(error: unknown, token: string): string {
   text = text.split("\n")[0].replaceAll(token, "***");
   return text.length > ERROR_TEXT_LIMIT ? text.slice(0, ERROR_TEXT_LIMIT) + "…" : text;
 }
+
+/** Logs a failed call and reports it to the alert chat (throttled there). */
+export function reportFailure(
+  deps: Pick<BotDeps, "log"> & Partial<Pick<BotDeps, "alerts">>,
+  error: unknown,
+  what: string,
+  details: Record<string, unknown> = {},
+): void {
+  deps.log.warn(what, { ...details, error });
+  deps.alerts?.error(error, what);
+}

@@ -7,27 +7,23 @@
  */
 import type { BotDeps } from "../deps.ts";
 import type { Ticket } from "../domain/ticket.ts";
-import { getUsers, type UserRecord } from "../store/users.ts";
+import { getUsers } from "../store/users.ts";
 import { type CardData, displayName } from "../render/card.ts";
 
-/**
- * Everything the card shows about `ticket`. `user` is the ticket's user when
- * the caller has read it already (it is then not read again).
- */
+/** Everything the card shows about `ticket`. */
 export async function loadCardData(
   deps: Pick<BotDeps, "kv" | "config" | "clock">,
   ticket: Ticket,
-  user?: UserRecord | null,
 ): Promise<CardData> {
   const closedBy = typeof ticket.closedBy === "number" ? ticket.closedBy : undefined;
   const agents = [ticket.takenBy, ticket.lastRepliedBy, closedBy]
     .filter((id): id is number => id !== undefined);
-  const users = await getUsers(deps.kv, user === undefined ? [ticket.userId, ...agents] : agents);
+  const users = await getUsers(deps.kv, [ticket.userId, ...agents]);
   const nameOf = (id: number | undefined) =>
     id === undefined ? undefined : displayName(users.get(id) ?? null, id);
   return {
     ticket,
-    user: user === undefined ? users.get(ticket.userId) ?? null : user,
+    user: users.get(ticket.userId) ?? null,
     takenByName: nameOf(ticket.takenBy),
     lastRepliedByName: nameOf(ticket.lastRepliedBy),
     closedByName: nameOf(closedBy),

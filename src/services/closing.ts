@@ -6,10 +6,10 @@
 import type { Api } from "grammy";
 import type { BotDeps } from "../deps.ts";
 import type { Ticket } from "../domain/ticket.ts";
-import { getUser, markUnreachable, type UserRecord } from "../store/users.ts";
+import { getUser, markUnreachable } from "../store/users.ts";
 import { bindT, ratingKeyboard } from "../render/menu.ts";
 import { userLocale } from "../i18n.ts";
-import { reportFailure } from "../deps.ts";
+import { reportFailure } from "./alerts.ts";
 import { isUnreachableError } from "../telegram/content.ts";
 
 /** What became of the closure notice: sent, refused because the user blocked the bot, or failed. */
@@ -19,8 +19,7 @@ export type ClosureNotice = "sent" | "blocked" | "failed";
  * Sends the user the closure notice in their language, with the rating buttons;
  * after an auto-close also an "Ask a question" button. Never throws for an
  * unreachable user (marks them unreachable instead). Returns what became of
- * the notice. `user` is the ticket's user when the caller has read it already
- * (the sweep reads them ten at a time).
+ * the notice.
  *
  * @example
  * ```ts
@@ -31,9 +30,9 @@ export async function announceClosed(
   api: Api,
   deps: BotDeps,
   ticket: Ticket,
-  options: { auto: boolean; user?: UserRecord | null },
+  options: { auto: boolean },
 ): Promise<ClosureNotice> {
-  const user = options.user !== undefined ? options.user : await getUser(deps.kv, ticket.userId);
+  const user = await getUser(deps.kv, ticket.userId);
   const t = bindT(deps.i18n, userLocale(user, deps.config.defaultLocale));
   try {
     await api.sendMessage(

@@ -9,7 +9,7 @@ import type { BotDeps } from "../deps.ts";
 import { getUsers } from "../store/users.ts";
 import { userLocale } from "../i18n.ts";
 import type { MessageRef } from "../store/tickets.ts";
-import { reportFailure } from "../deps.ts";
+import { reportFailure } from "./alerts.ts";
 
 /** A message rendered for one language. */
 export interface Rendered {

@@ -21,7 +21,7 @@
  */
 import type { Api } from "grammy";
 import type { BotDeps } from "../deps.ts";
-import { reportFailure } from "../deps.ts";
+import { reportFailure } from "./alerts.ts";
 import { answerDelivered } from "../domain/ticket.ts";
 import { escapeHtml } from "../html.ts";
 import { userLocale } from "../i18n.ts";

@@ -30,8 +30,6 @@ export function ratingReadKeys(ticketId: number): [Deno.KvKey, Deno.KvKey] {
 
 /**
  * Rates a closed ticket of `userId`; a second rating of the same ticket is refused.
- * `current` are the entries of {@link ratingReadKeys} when the caller has just
- * read them (a stale one only costs a retry).
  */
 export async function rateTicket(
   kv: Deno.Kv,

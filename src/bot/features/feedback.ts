@@ -20,7 +20,7 @@ import { addFeedback, feedbackAllowedAt } from "../../store/feedback.ts";
 import { getUser, type UserRecord } from "../../store/users.ts";
 import { clearPending, getPending, setPending } from "../../store/pending.ts";
 import { adminLocale } from "../../services/notify.ts";
-import { reportFailure } from "../../deps.ts";
+import { reportFailure } from "../../services/alerts.ts";
 import { isCommand, textOf } from "../../telegram/content.ts";
 import { deliver, type Destination } from "../../telegram/send.ts";
 import { getAlbum, stageAlbum } from "../../store/tickets.ts";

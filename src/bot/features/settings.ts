@@ -113,16 +113,15 @@ async function fileSize(path: string | undefined) {
   }
 }
 
-/** One backup at a time per process; a second press while it runs gets a toast. */
-let backupRunning = false;
-
 /** "Backup now": writes an archive at once and shows the outcome on the Settings screen. */
 export async function runBackup(ctx: BotContext): Promise<void> {
-  if (backupRunning) {
+  // One backup at a time per process; a second press while it runs gets a toast.
+  const { runtime } = ctx.deps;
+  if (runtime.backupRunning) {
     await ctx.answerCallbackQuery({ text: ctx.t("backup-busy") });
     return;
   }
-  backupRunning = true;
+  runtime.backupRunning = true;
   try {
     // Answer first: an archive can take longer than Telegram waits for an answer.
     await ctx.answerCallbackQuery({ text: ctx.t("backup-running") });
@@ -141,7 +140,7 @@ export async function runBackup(ctx: BotContext): Promise<void> {
     }
     await showSettings(ctx, { status: lines.join("\n"), answered: true });
   } finally {
-    backupRunning = false;
+    runtime.backupRunning = false;
   }
 }
 

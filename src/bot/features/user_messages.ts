@@ -23,7 +23,7 @@ import {
 import { getUser, markUnreachable } from "../../store/users.ts";
 import { stageClearPending } from "../../store/pending.ts";
 import { adminLocale } from "../../services/notify.ts";
-import { reportFailure } from "../../deps.ts";
+import { reportFailure } from "../../services/alerts.ts";
 import {
   ALBUM_WAIT_MS,
   contentSupport,
