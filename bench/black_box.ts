@@ -241,6 +241,9 @@ export interface SteadyFigures {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** The same for customers' first messages (a new ticket: its card goes first) and later ones. */
+  firstP99Ms: number;
+  laterP99Ms: number;
   fakeMeanLatencyMs: number;
   limited429: number;
   lost: number;
@@ -285,8 +288,14 @@ export async function runSteady(
     const exitCode = await bot.stop();
     sightings.stop();
     const latencies: number[] = [];
+    const first: number[] = [];
+    const later: number[] = [];
     for (const mine of sightings.seen.values()) {
-      for (const [token, e] of mine) latencies.push(e.first - pushedAt.get(token)!);
+      for (const [token, e] of mine) {
+        const ms = e.first - pushedAt.get(token)!;
+        latencies.push(ms);
+        (token.endsWith("-0") ? first : later).push(ms);
+      }
     }
     const stats = fake.stats();
     return {
@@ -295,6 +304,8 @@ export async function runSteady(
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       maxMs: Math.max(...latencies),
+      firstP99Ms: percentile(first, 99),
+      laterP99Ms: percentile(later, 99),
       fakeMeanLatencyMs: stats.meanLatencyMs,
       limited429: stats.limited_429,
       lost: sightings.lost(),

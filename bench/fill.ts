@@ -2,8 +2,8 @@
  * Filling a store with history fast, in the real layout.
  *
  * Every ticket goes through the domain transitions and through the
- * repository's own {@link commitTicket}, so the records, indexes and counters
- * are exactly what the bot writes. Only the commits are batched: a
+ * repository's own {@link stageNewTicket}, so the records, indexes and
+ * counters are exactly what the bot writes. Only the commits are batched: a
  * {@link BatchWriter} stands in for the atomic operation, collects the
  * mutations of many tickets and commits them together (counter sums to one key
  * are added up first).
@@ -11,7 +11,7 @@
  * @module
  */
 import { dayOf, keys } from "../src/store/keys.ts";
-import { commitTicket, type TicketMessage } from "../src/store/tickets.ts";
+import { stageNewTicket, type TicketMessage } from "../src/store/tickets.ts";
 import type { UserRecord } from "../src/store/users.ts";
 import type { RatingRecord } from "../src/store/ratings.ts";
 import {
@@ -199,32 +199,28 @@ export async function fillHistory(kv: Deno.Kv, options: HistoryOptions): Promise
     const auto = next() < 0.3;
     const closedAt = auto ? answeredAgain + DAY : answeredAgain + Math.round(next() * HOUR);
     let ticket = openTicket(id, userId, created);
-    ticket = afterSupportMessage(ticket, admin, answered, 24);
+    ticket = afterSupportMessage(ticket, admin, answered);
     ticket = afterUserMessage(ticket, userAgain);
-    ticket = afterSupportMessage(ticket, admin, answeredAgain, 24);
+    ticket = afterSupportMessage(ticket, admin, answeredAgain);
     ticket = closeTicket(ticket, auto ? "auto" : admin, closedAt);
     const stars = next() < 0.6 ? (1 + Math.floor(next() * 3)) as 1 | 2 | 3 : undefined;
     if (stars) ticket = { ...ticket, rating: stars };
 
-    await commitTicket(kv, null, ticket, op, (op) => {
-      op.set(keys.userTicket(userId, id), null);
-      increment(op, keys.stat("tickets_total"));
-      increment(op, keys.statDay(dayOf(created), "created"));
-      writeMessage(op, message(ticket, 1, "in", created, admin, nextMessageId));
-      writeMessage(op, message(ticket, 2, "out", answered, admin, nextMessageId));
-      writeMessage(op, message(ticket, 3, "in", userAgain, admin, nextMessageId));
-      writeMessage(op, message(ticket, 4, "out", answeredAgain, admin, nextMessageId));
-      if (stars) {
-        const at = closedAt + 5 * MINUTE;
-        const rating: RatingRecord = { ticketId: id, userId, stars, at };
-        op.set(keys.rating(id), rating);
-        increment(op, keys.stat("ratings_count"));
-        increment(op, keys.stat("ratings_sum"), stars);
-        increment(op, keys.stat(`rating_${stars}`));
-        increment(op, keys.statDay(dayOf(at), "ratings_count"));
-        increment(op, keys.statDay(dayOf(at), "ratings_sum"), stars);
-      }
-    });
+    stageNewTicket(op, ticket);
+    writeMessage(op, message(ticket, 1, "in", created, admin, nextMessageId));
+    writeMessage(op, message(ticket, 2, "out", answered, admin, nextMessageId));
+    writeMessage(op, message(ticket, 3, "in", userAgain, admin, nextMessageId));
+    writeMessage(op, message(ticket, 4, "out", answeredAgain, admin, nextMessageId));
+    if (stars) {
+      const at = closedAt + 5 * MINUTE;
+      const rating: RatingRecord = { ticketId: id, userId, stars, at };
+      op.set(keys.rating(id), rating);
+      increment(op, keys.stat("ratings_count"));
+      increment(op, keys.stat("ratings_sum"), stars);
+      increment(op, keys.stat(`rating_${stars}`));
+      increment(op, keys.statDay(dayOf(at), "ratings_count"));
+      increment(op, keys.statDay(dayOf(at), "ratings_sum"), stars);
+    }
     await writer.flushIfFull();
   }
   op.set(keys.ticketSeq(), new Deno.KvU64(BigInt(options.closed)));
@@ -262,16 +258,12 @@ export async function addOpenTickets(
     if (i >= options.waiting) {
       const admin = ADMINS[id % ADMINS.length];
       ticket = {
-        ...afterSupportMessage(ticket, admin, created + HOUR, 24),
+        ...afterSupportMessage(ticket, admin, created + HOUR),
         autoCloseAt: options.dueAt,
       };
     }
-    await commitTicket(kv, null, ticket, op, (op) => {
-      op.set(keys.userTicket(userId, id), null);
-      increment(op, keys.stat("tickets_total"));
-      increment(op, keys.statDay(dayOf(created), "created"));
-      writeMessage(op, message(ticket, 1, "in", created, ADMINS[0], () => id * 10));
-    });
+    stageNewTicket(op, ticket);
+    writeMessage(op, message(ticket, 1, "in", created, ADMINS[0], () => id * 10));
     ids.push(id);
     await writer.flushIfFull();
   }

@@ -1,5 +1,5 @@
 /**
- * Figures and their presentation: percentiles, RSS, the table.
+ * Figures and their presentation: percentiles, rounding, the table.
  *
  * @module
  */
@@ -15,39 +15,6 @@ export function percentile(values: ArrayLike<number>, p: number): number {
 /** The median of `values`. */
 export function median(values: ArrayLike<number>): number {
   return percentile(values, 50);
-}
-
-/** Resident set size of this process now, in MB. */
-export function rssMb(): number {
-  return Deno.memoryUsage().rss / 1_048_576;
-}
-
-/**
- * The highest RSS this process has had so far, in MB (Linux `VmHWM`), or
- * undefined where /proc is not available.
- */
-export function peakRssMb(): number | undefined {
-  try {
-    const status = Deno.readTextFileSync("/proc/self/status");
-    const match = /^VmHWM:\s+(\d+) kB/m.exec(status);
-    return match ? Number(match[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Runs `work` `times` times and returns each duration in milliseconds. */
-export async function timeEach(
-  times: number,
-  work: (iteration: number) => Promise<unknown>,
-): Promise<number[]> {
-  const durations: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const started = performance.now();
-    await work(i);
-    durations.push(performance.now() - started);
-  }
-  return durations;
 }
 
 /** Rounds for display and for the JSON line. */

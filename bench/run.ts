@@ -118,6 +118,8 @@ async function blackBox(): Promise<void> {
     burst_peak_rss_mb: round(burst.peakRssMb, 1),
     p50_visible_ms: round(steady.p50Ms, 1),
     p99_visible_ms: round(steady.p99Ms, 1),
+    p99_visible_first_ms: round(steady.firstP99Ms, 1),
+    p99_visible_later_ms: round(steady.laterP99Ms, 1),
     fake_mean_latency_ms: round(steady.fakeMeanLatencyMs, 1),
     p99_visible_target_ms: round(3 * steady.fakeMeanLatencyMs, 1),
     steady_limited_429: steady.limited429,
@@ -166,6 +168,12 @@ function reportBlackBox(
       `${ms(steady.p50Ms)} / ${ms(steady.p99Ms)} / ${ms(steady.maxMs)} ms`,
       `p99 ≤ ${(3 * steady.fakeMeanLatencyMs).toFixed(0)} ms`,
       met(steady.p99Ms <= 3 * steady.fakeMeanLatencyMs),
+    ],
+    [
+      "steady: p99 of first messages (new ticket) / of later ones",
+      `${ms(steady.firstP99Ms)} / ${ms(steady.laterP99Ms)} ms`,
+      "",
+      "",
     ],
     ["steady: the fake's mean latency", `${steady.fakeMeanLatencyMs.toFixed(1)} ms`, "", ""],
     [

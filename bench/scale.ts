@@ -10,22 +10,22 @@
  *
  * @module
  */
-import { openLocalStore } from "../src/store/mod.ts";
+import "../src/quiet_warnings.ts";
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
-import type { BotContext, BotDeps } from "../src/bot/context.ts";
+import type { BotContext } from "../src/bot/context.ts";
+import type { BotDeps } from "../src/deps.ts";
 import { inboxPage } from "../src/store/tickets.ts";
 import { readStats } from "../src/store/stats.ts";
 import { sweepAutoClose } from "../src/jobs/autoclose.ts";
 import { ADMINS, BENCH_BOT_INFO, createBenchBot } from "./setup.ts";
 import { addOpenTickets, fillHistory } from "./fill.ts";
 import { median } from "./report.ts";
+import { TICKETS_PER_DAY } from "./seed_json.ts";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-/** Tickets created per day in the synthetic history. */
-export const TICKETS_PER_DAY = 25;
 /** Tickets made due before each timed sweep. */
 export const DUE_PER_SWEEP = 20;
 
@@ -52,7 +52,7 @@ export async function buildScaleStore(
   now: number,
 ): Promise<ScaleStore> {
   const path = `${dir}/scale-${closed}.kv`;
-  const kv = await openLocalStore(path);
+  const kv = await Deno.openKv(path);
   const started = performance.now();
   const lastClosed = await fillHistory(kv, {
     closed,
@@ -198,6 +198,12 @@ const OPERATIONS: Operation[] = [
     iterations: 45,
   },
 ];
+
+/** Closes a store's connection (after a moment for work the last update left behind). */
+export async function closeScaleStore(store: ScaleStore): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  store.kv.close();
+}
 
 /** Medians of one operation on each store. */
 export interface ScaleRow {

@@ -1,20 +1,22 @@
 /**
- * The bot's dependencies for benchmarks: real config parsing, real
- * translations, a file-backed store, a silent logger.
+ * The in-process bot of the scale part: real config parsing, real
+ * translations, a file-backed store, a silent logger, Telegram faked by an API
+ * transformer (`fake_api.ts`). The outbox sender does not run (`wake` does
+ * nothing), so an update's time is its own handling and commits.
  *
  * @module
  */
 import type { UserFromGetMe } from "grammy/types";
 import { type Config, parseConfig } from "../src/config.ts";
 import type { Bot } from "grammy";
-import type { BotContext, BotDeps } from "../src/bot/context.ts";
+import type { BotContext } from "../src/bot/context.ts";
+import { type BotDeps, noAlerts } from "../src/deps.ts";
 import { createBot } from "../src/bot/mod.ts";
 import { createFakeApi, type FakeApi } from "./fake_api.ts";
-import { noAlerts } from "../src/bot/context.ts";
 import { loadTranslator } from "../src/i18n.ts";
 import { silentLogger } from "../src/log.ts";
 import type { Clock } from "../src/clock.ts";
-import { batchingKv } from "../src/store/batching_kv.ts";
+import { Pacer } from "../src/telegram/pacing.ts";
 
 /** The admins of the benchmark bot. */
 export const ADMINS = [1001, 1002] as const;
@@ -47,23 +49,25 @@ export function benchConfig(dataDir: string): Config {
   });
 }
 
-/**
- * Dependencies of a benchmark bot on `kv`, which is wrapped in the batching
- * layer as `openStore` wraps the real bot's store.
- */
+/** Dependencies of a benchmark bot on `kv` (a plain `Deno.openKv(path)`). */
 export function benchDeps(kv: Deno.Kv, dataDir: string, clock: Clock): BotDeps {
   return {
-    kv: batchingKv(kv),
+    kv,
     config: benchConfig(dataDir),
     clock,
     log: silentLogger,
     i18n: loadTranslator(),
     alerts: noAlerts,
     runtime: { startedAt: clock.now(), errorCount: 0, inFlight: 0 },
+    wake: () => {},
   };
 }
 
-/** A benchmark bot: the real bot on `kv` (see {@link benchDeps}), Telegram faked by `api`. */
+/**
+ * A benchmark bot: the real bot on `kv` (see {@link benchDeps}), Telegram faked
+ * by `api`. Its pacing is scaled out of the way (a sweep's notices would wait
+ * for their turn otherwise): the scale part times our code and the store.
+ */
 export async function createBenchBot(
   kv: Deno.Kv,
   dataDir: string,
@@ -75,6 +79,7 @@ export async function createBenchBot(
     botInfo: BENCH_BOT_INFO,
     transformers: [api.transformer],
     maxRetryAttempts: 0,
+    pacer: new Pacer(1_000_000),
   });
   await bot.init();
   return { deps, api, bot };

@@ -36,7 +36,7 @@ card-legacy = 🗂 Old bot id: <code>{ $legacyId }</code>
 
 ## Errors and generic answers
 
-error-generic = ⚠️ Something went wrong on our side. Your message is saved; please try again in a moment.
+error-generic = ⚠️ Something went wrong on our side, and this could not be processed yet. The bot will try again by itself; there is no need to send it again.
 not-allowed = ⛔ This action is for the support team only.
 button-expired = This button is no longer valid.
 
@@ -262,6 +262,7 @@ debug-autoclose = ⌛ Last auto-close run: { $time } · closed { $count }
 debug-autoclose-never = ⌛ Last auto-close run: none yet
 debug-autoclose-off = ⌛ Auto-close is off (AUTO_CLOSE_AFTER_HOURS=0)
 debug-errors = ⚠️ Errors since start: { $count }
+debug-set-aside = 🧾 Updates set aside after repeated failures: { $count }
 debug-versions = 🦕 Bot { $app } · Deno { $deno } · V8 { $v8 } · TypeScript { $typescript } · grammY { $grammy }
 backup-running = ⏳ Backup started…
 backup-busy = ⏳ A backup is already running.

@@ -37,7 +37,7 @@ card-legacy = 🗂 Номер в старом боте: <code>{ $legacyId }</cod
 
 ## Errors and generic answers
 
-error-generic = ⚠️ У нас что-то пошло не так. Ваше сообщение сохранено, попробуйте ещё раз чуть позже.
+error-generic = ⚠️ У нас что-то пошло не так, и это пока не удалось обработать. Бот сам попробует ещё раз, повторять не нужно.
 not-allowed = ⛔ Это действие доступно только команде поддержки.
 button-expired = Эта кнопка больше не действует.
 
@@ -258,6 +258,7 @@ debug-autoclose = ⌛ Последнее автозакрытие: { $time } · 
 debug-autoclose-never = ⌛ Автозакрытие ещё не запускалось
 debug-autoclose-off = ⌛ Автозакрытие выключено (AUTO_CLOSE_AFTER_HOURS=0)
 debug-errors = ⚠️ Ошибок с момента запуска: { $count }
+debug-set-aside = 🧾 Отложено обновлений после повторных сбоев: { $count }
 debug-versions = 🦕 Бот { $app } · Deno { $deno } · V8 { $v8 } · TypeScript { $typescript } · grammY { $grammy }
 backup-running = ⏳ Резервное копирование началось…
 backup-busy = ⏳ Резервное копирование уже идёт.

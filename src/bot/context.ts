@@ -24,6 +24,11 @@ export interface BotFlavor {
   isAdmin: boolean;
   /** The sender's stored record, in private chats. */
   profile?: UserRecord;
+  /**
+   * Failed attempts of this update before this one (bot/journal.ts): the
+   * sender hears of a failure once, not again at each retry.
+   */
+  failedBefore?: number;
 }
 
 /** The context every feature receives. */

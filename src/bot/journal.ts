@@ -110,11 +110,17 @@ async function writeJournal(deps: Pick<BotDeps, "kv" | "log">, group: Update[]):
 export function journalMiddleware(deps: BotDeps): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const updateId = ctx.update.update_id;
-    const seen = await deps.kv.get(keys.updateSeen(updateId));
+    const [seen, journaled] = await deps.kv.getMany<[true, JournalEntry]>([
+      keys.updateSeen(updateId),
+      keys.journal(updateId),
+    ]);
     if (seen.versionstamp !== null) {
       deps.log.info("Dropped a repeated update", { updateId });
+      // Journaled again by a poll that got it once more: it must not be replayed at a later start.
+      if (journaled.versionstamp !== null) await deps.kv.delete(journaled.key);
       return;
     }
+    ctx.failedBefore = journaled.value?.attempts ?? 0;
     try {
       await next();
     } catch (error) {

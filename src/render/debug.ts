@@ -1,6 +1,7 @@
 /**
  * Settings → Debug: uptime, memory, store counts, the last backup and
- * auto-close run, errors since start and the runtime versions.
+ * auto-close run, errors since start, updates set aside (they kept failing;
+ * bot/journal.ts) and the runtime versions.
  *
  * @module
  */
@@ -42,6 +43,8 @@ export interface DebugData {
   lastAutoClose: AutoCloseMeta | null;
   autoCloseAfterHours: number;
   errorCount: number;
+  /** Updates that kept failing and were set aside (bot/journal.ts). */
+  setAside: number;
   versions: { app: string; deno: string; v8: string; typescript: string; grammy: string };
 }
 
@@ -85,6 +88,7 @@ export function renderDebug(data: DebugData, locale: Locale, i18n: Translator): 
       ? t("debug-autoclose", { time: time(autoClose.at), count: autoClose.closed })
       : t(data.autoCloseAfterHours > 0 ? "debug-autoclose-never" : "debug-autoclose-off"),
     t("debug-errors", { count: data.errorCount }),
+    t("debug-set-aside", { count: data.setAside }),
     t("debug-versions", {
       app: escapeHtml(data.versions.app),
       deno: escapeHtml(data.versions.deno),

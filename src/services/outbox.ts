@@ -13,9 +13,12 @@
  * bot; a 400), and an agent whose answer is refused is told so.
  *
  * Several processes may share a store: an item is claimed (version checked)
- * before it is sent, and a claim left by a killed process expires after
- * {@link CLAIM_MS}. Delivery is at-least-once: a kill between a send and the
- * commit that records it sends that item again.
+ * right before it is sent, for {@link CLAIM_MS}, and the claim is renewed
+ * while the send runs (a send may wait out a 429 for minutes). So a live
+ * sender keeps its items, and a claim left by a killed process lapses within
+ * seconds: the next process sends the item soon after its start. Delivery is
+ * at-least-once: a kill between a send and the commit that records it sends
+ * that item again.
  *
  * @module
  */
@@ -54,10 +57,15 @@ import { loadCardData } from "./card_data.ts";
 import { adminLocale } from "./notify.ts";
 import { GrammyError } from "grammy";
 
-/** How long a claimed item is held by its sender before another may take it. */
-export const CLAIM_MS = 60_000;
+/**
+ * How long a claim lasts unless its sender renews it (every third of it while
+ * the send runs): what a process killed mid-send delays its items by.
+ */
+export const CLAIM_MS = 15_000;
 /** The longest pause between two attempts of a failed send. */
 const MAX_BACKOFF_MS = 5 * 60_000;
+/** A 429 that holds a chat this long is alerted at once (auto-retry gave up on it). */
+const LONG_WAIT_MS = 60_000;
 /** How often every chat's outbox is looked at (items other processes left, expired claims). */
 const SWEEP_MS = 30_000;
 
@@ -188,13 +196,37 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
 
   const send = async (chatId: number, batch: Batch) => {
     const item = batch[0].value;
+    const release = holdClaim(batch);
     try {
       if (item.kind === "card") await sendCard(batch[0]);
       else if (item.kind === "copy") await sendCopies(batch);
       else await sendNote(batch[0]);
     } catch (error) {
+      await release();
       await failed(chatId, batch, error);
+    } finally {
+      await release();
     }
+  };
+
+  /**
+   * Renews the claim on `batch` while its send runs (the entries get the new
+   * versions); the returned function stops renewing and waits for a renewal
+   * under way. The commits that end a send delete the items unchecked, so a
+   * renewal that lands before them changes nothing and one after them fails.
+   */
+  const holdClaim = (batch: Batch): () => Promise<void> => {
+    let renewing = Promise.resolve();
+    const timer = setInterval(() => {
+      renewing = renewing.then(async () => {
+        const renewed = await claimOutbox(deps.kv, batch, Date.now() + CLAIM_MS);
+        if (renewed) batch.splice(0, batch.length, ...renewed);
+      }).catch((error) => deps.log.warn("Could not renew an outbox claim", { error }));
+    }, CLAIM_MS / 3);
+    return async () => {
+      clearInterval(timer);
+      await renewing;
+    };
   };
 
   const sendCard = async (entry: OutboxEntry) => {
@@ -239,7 +271,11 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
         });
         ids = [sent.message_id];
       } else {
-        ids = await deliver(api, { chatId }, storedMessages(first), { headerHtml, keyboard });
+        // A ticket's first message comes right under its card, which has the buttons.
+        ids = await deliver(api, { chatId }, storedMessages(first), {
+          headerHtml,
+          keyboard: first.seq === 1 ? undefined : keyboard,
+        });
       }
     } else {
       const t = bindT(deps.i18n, userLocale(user, deps.config.defaultLocale));
@@ -302,8 +338,21 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
       error.error_code < 500;
     if (!permanent) {
       const attempts = item.attempts + 1;
-      const pause = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts, 9));
-      if (attempts === 3) {
+      // A 429 names how long Telegram refuses the chat: no sooner than that.
+      const retryAfter = error instanceof GrammyError
+        ? (error.parameters.retry_after ?? 0) * 1000
+        : 0;
+      const pause = Math.max(
+        retryAfter,
+        Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts, 9)),
+      );
+      if (attempts === 1 && retryAfter >= LONG_WAIT_MS) {
+        reportFailure(deps, error, "Telegram holds a chat for long; its message waits", {
+          chatId,
+          ticketId: item.ticketId,
+          pause,
+        });
+      } else if (attempts === 3) {
         reportFailure(deps, error, "Telegram keeps refusing a message; it is tried again", {
           chatId,
           ticketId: item.ticketId,

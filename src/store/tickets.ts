@@ -235,12 +235,17 @@ export async function addUserMessage(
 /**
  * An album being received, under ["album", chatId, mediaGroupId] for an hour:
  * the stored message its items join, or (before a ticket could be opened: no
- * caption yet) the ids of the items received so far, or that it is feedback.
+ * caption yet) the ids of the items received so far; for feedback, the items
+ * before its caption (`feedbackWaiting`), then that it was stored (`feedback`,
+ * with the items that came before the captioned one); or, for an agent's album
+ * that answers no ticket, that the agent got the hint (`hinted`).
  */
 export type AlbumRecord =
   | { ticketId: number; seq: number }
   | { waiting: number[] }
-  | { feedback: true };
+  | { feedbackWaiting: number[] }
+  | { feedback: true; before?: number[] }
+  | { hinted: true };
 
 /** How long an album's record is kept: far longer than its items take to arrive. */
 const ALBUM_TTL_MS = 3_600_000;
@@ -260,6 +265,22 @@ export function stageAlbum(
   album: { chatId: number; mediaGroupId: string; record: AlbumRecord },
 ): void {
   op.set(keys.album(album.chatId, album.mediaGroupId), album.record, { expireIn: ALBUM_TTL_MS });
+}
+
+/**
+ * Writes an album's first record: true for the one item (of one process)
+ * that wrote it, false when the album has a record already.
+ */
+export async function startAlbum(
+  kv: Deno.Kv,
+  album: { chatId: number; mediaGroupId: string; record: AlbumRecord },
+): Promise<boolean> {
+  const op = kv.atomic().check({
+    key: keys.album(album.chatId, album.mediaGroupId),
+    versionstamp: null,
+  });
+  stageAlbum(op, album);
+  return (await op.commit()).ok;
 }
 
 /** A short random pause after repeated conflicts (other processes on the same store). */

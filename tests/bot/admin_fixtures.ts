@@ -6,8 +6,9 @@
  * @module
  */
 import type { InlineKeyboardButton, Message, User } from "grammy/types";
-import { afterSupportMessage, afterUserMessage, type Ticket } from "../../src/domain/ticket.ts";
+import { afterSupportMessage, answerDelivered, type Ticket } from "../../src/domain/ticket.ts";
 import { addSupportMessage, addUserMessage, type MessageKind } from "../../src/store/tickets.ts";
+import { outboxKey } from "../../src/store/outbox.ts";
 import { touchUser } from "../../src/store/users.ts";
 import type { TestApp } from "../helpers/app.ts";
 import type { RecordedCall } from "../helpers/telegram_sim.ts";
@@ -15,7 +16,10 @@ import { user } from "../helpers/updates.ts";
 
 let nextSourceId = 900_000;
 
-/** A user message stored as if the user had written it now (opens a ticket when none is open). */
+/**
+ * A user message stored as if the user had written it now (opens a ticket
+ * when none is open), already delivered: nothing waits in the outbox.
+ */
 export async function userWrites(
   app: TestApp,
   from: User,
@@ -24,18 +28,27 @@ export async function userWrites(
 ): Promise<Ticket> {
   const now = app.clock.now();
   await touchUser(app.kv, from, now);
-  const result = await addUserMessage(app.kv, from.id, {
-    direction: "in",
-    kind,
-    text,
-    at: now,
-    authorId: from.id,
-    source: { chatId: from.id, messageIds: [++nextSourceId] },
-  }, { onExisting: (ticket) => afterUserMessage(ticket, now) });
+  const result = await addUserMessage(app.kv, {
+    userId: from.id,
+    content: {
+      direction: "in",
+      kind,
+      text,
+      at: now,
+      authorId: from.id,
+      source: { chatId: from.id, messageIds: [++nextSourceId] },
+    },
+    mayOpen: true,
+    delivery: { to: [] },
+  });
+  if (!result) throw new Error(`the message of user ${from.id} was not stored`);
   return result.ticket;
 }
 
-/** A support answer stored as if `adminId` had replied now. */
+/**
+ * A support answer stored as if `adminId` had replied now and the customer
+ * had it at once: auto-close counts from now, nothing waits in the outbox.
+ */
 export async function supportAnswers(
   app: TestApp,
   ticketId: number,
@@ -43,14 +56,27 @@ export async function supportAnswers(
   text = "Here is the answer",
 ): Promise<Ticket> {
   const now = app.clock.now();
-  const result = await addSupportMessage(app.kv, ticketId, {
-    direction: "out",
-    kind: "text",
-    text,
-    at: now,
-    authorId: adminId,
-    source: { chatId: adminId, messageIds: [++nextSourceId] },
-  }, (ticket) => afterSupportMessage(ticket, adminId, now, app.config.autoCloseAfterHours));
+  let userId = 0;
+  const result = await addSupportMessage(app.kv, {
+    ticketId,
+    content: {
+      direction: "out",
+      kind: "text",
+      text,
+      at: now,
+      authorId: adminId,
+      source: { chatId: adminId, messageIds: [++nextSourceId] },
+    },
+    change: (ticket) => {
+      if (ticket.status === "closed") return null;
+      userId = ticket.userId;
+      const answered = afterSupportMessage(ticket, adminId, now);
+      return answerDelivered(answered, now, app.config.autoCloseAfterHours) ?? answered;
+    },
+    // Delivered: the copy to the customer does not wait.
+    extra: (op, stored) =>
+      op.delete(outboxKey({ chatId: userId, ticketId, seq: stored.seq, kind: "copy" })),
+  });
   if (!result) throw new Error(`ticket #${ticketId} not answered`);
   return result.ticket;
 }

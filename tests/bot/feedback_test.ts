@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ADMIN_A, ADMIN_B, createTestApp, HOUR } from "../helpers/app.ts";
-import { command, privateText, user } from "../helpers/updates.ts";
+import type { User } from "grammy/types";
+import { album, command, privateText, user } from "../helpers/updates.ts";
 import { getOpenTicket } from "../../src/store/tickets.ts";
 import { readStats } from "../../src/store/stats.ts";
 import { press } from "./conversation_support.ts";
@@ -73,4 +74,41 @@ Deno.test("feedback: handled again after a crash, it is stored once, not refused
     "no cooldown refusal",
   );
   assert.ok(app.sim.textsTo(ADMIN_A).some((t) => t.includes("Feedback that is handled twice")));
+});
+
+/** An album whose caption is on item `captioned` (0-based), in its own media group. */
+function albumCaptionedOn(from: User, count: number, captioned: number, caption: string) {
+  const parts = album(from, Array(count).fill("photo"));
+  // (updates.ts's album() ids stop changing past 2^53: each album here gets its own group.)
+  const group = `feedback-album-${from.id}-${captioned}`;
+  for (const [index, part] of parts.entries()) {
+    part.message!.media_group_id = group;
+    if (index === captioned) part.message!.caption = caption;
+  }
+  return parts;
+}
+
+Deno.test("feedback: an album captioned on a later item loses none of its items", async () => {
+  await using app = await createTestApp();
+  const u = user(1103, { first_name: "Greta" });
+  await app.send(command(u, "start"));
+  await press(app, u, "Feedback");
+  const parts = albumCaptionedOn(u, 4, 1, "These screens show what I mean");
+  await app.send(...parts);
+
+  assert.equal(await getOpenTicket(app.kv, u.id), null, "feedback, not a ticket");
+  assert.equal((await readStats(app.kv, app.clock.now())).feedbackCount, 1);
+  assert.equal(app.sim.textsTo(u.id).filter((t) => t.includes("Thank you")).length, 1);
+  const ids = parts.map((p) => p.message!.message_id);
+  for (const chat of [ADMIN_A, ADMIN_B]) {
+    const copied = app.sim.sentTo(chat).flatMap((c) =>
+      c.method === "copyMessages"
+        ? c.payload.message_ids as number[]
+        : c.method === "copyMessage"
+        ? [c.payload.message_id as number]
+        : []
+    );
+    assert.deepEqual(copied.toSorted((a, b) => a - b), ids, `admin ${chat} got every item once`);
+    assert.ok(app.sim.textsTo(chat).some((t) => t.includes("Greta")));
+  }
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Bot, HttpError } from "grammy";
-import { retryNetworkErrors } from "../../src/bot/network_retry.ts";
+import { retryNetworkErrors } from "../../src/telegram/network_retry.ts";
 import { TEST_BOT_INFO } from "../helpers/bot_api.ts";
 
 function botFailing(times: number, method = "sendMessage") {

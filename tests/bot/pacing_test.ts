@@ -11,7 +11,10 @@ async function burst(
   app: Awaited<ReturnType<typeof createTestApp>>,
   options: { customers: number; each: number; first?: number },
 ) {
-  const users = Array.from({ length: options.customers }, (_, i) => user((options.first ?? 7000) + i));
+  const users = Array.from(
+    { length: options.customers },
+    (_, i) => user((options.first ?? 7000) + i),
+  );
   await Promise.all(users.map(async (u, i) => {
     for (let m = 1; m <= options.each; m++) {
       await app.receive(privateText(u, `q${i}-${m} please help me with my order`));

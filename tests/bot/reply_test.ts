@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { ADMIN_A, ADMIN_B, createTestApp, HOUR } from "../helpers/app.ts";
-import { photo, privateText, replyTo, user, voice } from "../helpers/updates.ts";
+import type { Message } from "grammy/types";
+import { callback, command, photo, privateText, replyTo, user, voice } from "../helpers/updates.ts";
 import { getTicket } from "../../src/store/tickets.ts";
 import { getUser } from "../../src/store/users.ts";
-import { getReplyMode } from "../../src/store/reply_modes.ts";
+import { getReplyMode, REPLY_MODE_TTL_MS } from "../../src/store/reply_modes.ts";
 import { keys } from "../../src/store/keys.ts";
-import { findButton, press, ticketIds } from "./conversation_support.ts";
+import { buttonsOf, findButton, press, ticketIds } from "./conversation_support.ts";
 
 const admin = user(ADMIN_A, { first_name: "Agent" });
 const adminB = user(ADMIN_B, { first_name: "Agent B" });
@@ -28,7 +29,11 @@ Deno.test("reply: after Reply, the admin's next message reaches the user under a
   assert.equal(ticket?.status, "in_progress");
   assert.equal(ticket?.turn, "user");
   assert.equal(ticket?.firstResponseAt, app.clock.now());
-  assert.equal(await getReplyMode(app.kv, ADMIN_A), null, "the answer left reply mode");
+  assert.equal(
+    await getReplyMode(app.kv, ADMIN_A, app.clock.now()),
+    null,
+    "the answer left reply mode",
+  );
 });
 
 Deno.test("reply: Cancel leaves reply mode and nothing reaches the user", async () => {
@@ -84,7 +89,11 @@ Deno.test("reply: answering a closed ticket is refused with a message naming #id
   await app.send(privateText(admin, "Too late"));
   assert.equal(app.sim.sentTo(eve.id).length, sentBefore);
   assert.match(app.sim.textsTo(ADMIN_A).at(-1)!, /#1/);
-  assert.equal(await getReplyMode(app.kv, ADMIN_A), null, "a refused answer leaves reply mode too");
+  assert.equal(
+    await getReplyMode(app.kv, ADMIN_A, app.clock.now()),
+    null,
+    "a refused answer leaves reply mode too",
+  );
 });
 
 Deno.test("reply: when the user blocked the bot the admin is told so and the user is marked unreachable", async () => {
@@ -121,7 +130,7 @@ Deno.test("reply: an answer in a reply mode stored without the user's id (an old
   await store.set(keys.replyMode(ADMIN_A), { ticketId: 1, since: app.clock.now() });
   await app.send(privateText(admin, "Here is your answer"));
   assert.match(app.sim.textsTo(gina.id).at(-1)!, /#1[\s\S]*Here is your answer/);
-  assert.equal(await getReplyMode(app.kv, ADMIN_A), null);
+  assert.equal(await getReplyMode(app.kv, ADMIN_A, app.clock.now()), null);
 });
 
 Deno.test("reply: when reply mode was changed elsewhere, the answer goes to the ticket the stored mode names", async () => {
@@ -145,3 +154,60 @@ Deno.test("reply: when reply mode was changed elsewhere, the answer goes to the 
   assert.equal((await getTicket(app.kv, 1))?.status, "new");
   assert.equal((await getTicket(app.kv, 2))?.status, "in_progress");
 });
+
+Deno.test("reply: reply mode ends after 30 minutes; a later unrelated message does not reach the customer", async () => {
+  await using app = await createTestApp();
+  const jane = user(614);
+  const ken = user(615);
+  await app.send(privateText(jane, "A question answered within the half hour"));
+  await app.send(privateText(ken, "A question whose Reply was forgotten"));
+  await press(app, admin, "Reply", ADMIN_A);
+  // Pressed on the newest card: ticket #2 (Ken's). Just inside the half hour it still answers.
+  app.clock.advance(REPLY_MODE_TTL_MS - 60_000);
+  await app.send(privateText(admin, "Answer within the half hour"));
+  assert.match(app.sim.textsTo(ken.id).at(-1)!, /#2[\s\S]*Answer within the half hour/);
+
+  await press(app, admin, "Reply", ADMIN_A);
+  app.clock.advance(REPLY_MODE_TTL_MS + 60_000);
+  const before = app.sim.sentTo(ken.id).length;
+  await app.send(privateText(admin, "A note to myself, an hour later"));
+  assert.equal(app.sim.sentTo(ken.id).length, before, "nothing reaches the customer");
+  assert.equal(app.sim.sentTo(jane.id).length, 1, "nor anyone else (Jane has her confirmation)");
+  assert.match(app.sim.textsTo(ADMIN_A).at(-1)!, /To answer a user/, "the agent gets the hint");
+  assert.equal((await getTicket(app.kv, 2))?.messageCount, 2);
+  assert.equal(await getReplyMode(app.kv, ADMIN_A, app.clock.now()), null);
+});
+
+Deno.test("reply: opening another ticket's card ends reply mode; reopening the same card keeps it", async () => {
+  await using app = await createTestApp();
+  const lena = user(616);
+  const max = user(617);
+  await app.send(privateText(lena, "First customer's question"));
+  await app.send(privateText(max, "Second customer's question"));
+  // Reply on #1's card, then #1's card again by its link: still replying to #1.
+  const card1 = app.sim.messagesIn(ADMIN_A).find((m) =>
+    m.text?.includes("#1") && findReply(m) !== undefined
+  )!;
+  await app.send(callback(admin, findReply(card1)!, card1));
+  await app.send(command(admin, "start", "t_1"));
+  await app.send(privateText(admin, "Answer to the first customer"));
+  assert.match(app.sim.textsTo(lena.id).at(-1)!, /#1[\s\S]*Answer to the first customer/);
+
+  // Reply on #1, then the agent opens #2's card: the mode is over.
+  await press(app, admin, "Reply", ADMIN_A);
+  assert.equal((await getReplyMode(app.kv, ADMIN_A, app.clock.now()))?.ticketId, 1);
+  await app.send(command(admin, "start", "t_2"));
+  const lenaBefore = app.sim.sentTo(lena.id).length;
+  const maxBefore = app.sim.sentTo(max.id).length;
+  await app.send(privateText(admin, "Something typed while looking at #2"));
+  assert.equal(app.sim.sentTo(lena.id).length, lenaBefore, "not to #1's customer");
+  assert.equal(app.sim.sentTo(max.id).length, maxBefore, "nor to #2's");
+  assert.match(app.sim.textsTo(ADMIN_A).at(-1)!, /To answer a user/);
+  assert.equal((await getTicket(app.kv, 1))?.messageCount, 2);
+  assert.equal((await getTicket(app.kv, 2))?.messageCount, 1);
+});
+
+/** The callback data of a card's Reply button. */
+function findReply(message: Message): string | undefined {
+  return buttonsOf(message).find((b) => b.text.includes("Reply"))?.callback_data;
+}

@@ -12,7 +12,6 @@ import {
 } from "../helpers/updates.ts";
 import { getOpenTicket, getTicket } from "../../src/store/tickets.ts";
 import { getUser } from "../../src/store/users.ts";
-import { flushAlbums } from "../../src/bot/delivery.ts";
 import { press, toasts } from "../bot/conversation_support.ts";
 import { errors } from "./support.ts";
 
@@ -59,7 +58,7 @@ Deno.test("403: an album reply to a user who blocked the bot is reported as bloc
   app.sim.blockBot(u.id);
   await press(app, admin, "Reply", ADMIN_A);
   await app.send(...album(admin, ["photo", "photo"], "The pictures"));
-  await flushAlbums(app.deps);
+  await app.outbox.settle();
   assert.match(app.sim.textsTo(ADMIN_A).at(-1)!, /blocked.*#1|#1.*blocked/s);
   assert.equal(app.deps.runtime.errorCount, 0);
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ADMIN_A, ADMIN_B, createTestApp } from "../helpers/app.ts";
 import { privateText, user } from "../helpers/updates.ts";
 import { getOpenTicket, lastMessages } from "../../src/store/tickets.ts";
+import { listOutbox } from "../../src/store/outbox.ts";
 import { press } from "../bot/conversation_support.ts";
 import { errors, recordingAlerts } from "./support.ts";
 
@@ -54,4 +55,10 @@ Deno.test("429: a retry_after longer than the bot waits is an error that loses n
   assert.equal(app.sim.textsTo(ADMIN_B).filter((t) => t.includes("flood wait")).length, 1);
   assert.ok(alerts.errors.length >= 1, "the failure is alerted");
   assert.equal(app.deps.runtime.errorCount, 0, "the update itself did not fail");
+  // The card and the copy to admin A wait in the outbox, not before Telegram's retry_after.
+  const waiting = await listOutbox(app.kv, ADMIN_A);
+  const kinds = waiting.map((e) => `#${e.value.ticketId} ${e.value.kind}`);
+  assert.deepEqual(kinds, ["#1 card", "#1 copy"]);
+  assert.ok(waiting[0].value.readyAt >= Date.now() + 3_500_000, "it waits out the retry_after");
+  assert.equal(app.sim.textsTo(ADMIN_A).filter((t) => t.includes("flood wait")).length, 0);
 });

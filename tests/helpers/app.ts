@@ -16,6 +16,7 @@ import { silentLogger } from "../../src/log.ts";
 import { createOutbox, type Outbox } from "../../src/services/outbox.ts";
 import { Pacer } from "../../src/telegram/pacing.ts";
 import { assertNoUnexpectedErrors, TelegramSim } from "./telegram_sim.ts";
+import type { FloodLimits } from "./sim_limits.ts";
 import { TEST_BOT_INFO } from "./bot_api.ts";
 
 /** The admins of every test app. */

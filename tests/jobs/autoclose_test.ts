@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
-import { ADMIN_A, ADMIN_B, createTestApp, HOUR, TestClock } from "../helpers/app.ts";
+import { ADMIN_A, ADMIN_B, createTestApp, HOUR, type TestApp, TestClock } from "../helpers/app.ts";
+import { privateText, user } from "../helpers/updates.ts";
+import { press } from "../bot/conversation_support.ts";
+import { errors } from "../hardening/support.ts";
 import { sweepAutoClose } from "../../src/jobs/autoclose.ts";
 import { startJobs } from "../../src/jobs/mod.ts";
 import { getTicket } from "../../src/store/tickets.ts";
 import { getLastAutoClose } from "../../src/store/meta.ts";
 import { keys } from "../../src/store/keys.ts";
+import type { OutboxItem } from "../../src/store/outbox.ts";
 import { counterValue } from "../../src/store/counters.ts";
 import { supportAnswers, tempDir, userWrites } from "./fixtures.ts";
 
@@ -146,4 +150,69 @@ Deno.test("auto-close: the start-up sweep closes tickets that fell due while the
   await jobs.stop(); // waits for the start-up run
   assert.equal((await getTicket(app.kv, ticket.id))?.status, "closed");
   assert.equal(app.sim.sentTo(USER).length, 1);
+});
+
+/** The pauses before every waiting send's next attempt pass now; the sender runs until idle. */
+async function retryPauseEnds(app: TestApp): Promise<void> {
+  for await (const entry of app.kv.list<OutboxItem>({ prefix: keys.outboxAll() })) {
+    if (entry.value.readyAt <= Date.now()) continue;
+    await app.kv.atomic().check(entry).set(entry.key, { ...entry.value, readyAt: 0 }).commit();
+  }
+  await app.outbox.wakeAll();
+  await app.outbox.settle();
+}
+
+Deno.test("auto-close: auto-close counts from when the customer has the answer, not from when it was stored", async () => {
+  await using app = await createTestApp({
+    env: { AUTO_CLOSE_AFTER_HOURS: "24" },
+    maxRetryAttempts: 0,
+  });
+  const customer = user(USER);
+  const agent = user(ADMIN_A, { first_name: "Agent" });
+  await app.send(privateText(customer, "My parcel never arrived, what now?"));
+  await press(app, agent, "Reply", ADMIN_A);
+  // Telegram refuses everything for the customer's chat for a while.
+  let refusing = true;
+  app.sim.failNext("*", errors.badGateway, 10_000, (p) => refusing && p.chat_id === USER);
+  const storedAt = app.clock.now();
+  const before = app.sim.sentTo(USER).length;
+  await app.send(privateText(agent, "It is on its way, you will have it this week"));
+
+  let ticket = await getTicket(app.kv, 1);
+  assert.equal(ticket?.turn, "user");
+  assert.equal(ticket?.lastSupportMessageAt, storedAt);
+  assert.equal(ticket?.autoCloseAt, undefined, "no countdown before the customer has it");
+  // Two days pass with the answer refused: it is never closed, however long ago it was stored.
+  for (let hours = 0; hours < 48; hours += 12) {
+    app.clock.advance(12 * HOUR);
+    await retryPauseEnds(app);
+    assert.equal((await sweepAutoClose(app.deps, app.bot.api)).closed.length, 0);
+    ticket = await getTicket(app.kv, 1);
+    assert.equal(ticket?.status, "in_progress");
+    assert.equal(ticket?.autoCloseAt, undefined);
+  }
+  assert.equal(app.sim.sentTo(USER).filter((c) => c.response.ok).length, before);
+  const refused = app.sim.calls.filter((c) => c.payload.chat_id === USER && !c.response.ok);
+  assert.ok(refused.length >= 5, "the answer was tried, and refused, again and again");
+  assert.ok(app.sim.textsTo(ADMIN_A).every((t) => !/Sent to the user/.test(t)));
+
+  // Telegram takes it: the customer has the answer now, and the countdown starts now.
+  refusing = false;
+  app.clock.advance(HOUR);
+  const deliveredAt = app.clock.now();
+  await retryPauseEnds(app);
+  assert.ok(app.sim.textsTo(USER).some((t) => t.includes("on its way")));
+  assert.ok(app.sim.textsTo(ADMIN_A).some((t) => /Sent to the user/.test(t)));
+  assert.equal((await getTicket(app.kv, 1))?.autoCloseAt, deliveredAt + 24 * HOUR);
+
+  app.clock.advance(24 * HOUR - 60_000);
+  assert.equal((await sweepAutoClose(app.deps, app.bot.api)).closed.length, 0);
+  assert.equal((await getTicket(app.kv, 1))?.status, "in_progress");
+  app.clock.advance(60_000);
+  const { closed } = await sweepAutoClose(app.deps, app.bot.api);
+  assert.deepEqual(closed.map((t) => t.id), [1]);
+  const stored = await getTicket(app.kv, 1);
+  assert.equal(stored?.status, "closed");
+  assert.equal(stored?.closedBy, "auto");
+  assert.equal(stored?.closedAt, deliveredAt + 24 * HOUR);
 });

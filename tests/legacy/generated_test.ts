@@ -6,7 +6,8 @@ import { command } from "../helpers/updates.ts";
 import { press } from "../bot/conversation_support.ts";
 import { readStats } from "../../src/store/stats.ts";
 import { findByLegacyId } from "../../src/store/legacy.ts";
-import { getTicket, listUndelivered } from "../../src/store/tickets.ts";
+import { getTicket } from "../../src/store/tickets.ts";
+import { outboxChats } from "../../src/store/outbox.ts";
 import { writeGeneratedFolder } from "./generate.ts";
 import { runImport, storeData, tempFolder } from "./support.ts";
 
@@ -49,7 +50,7 @@ Deno.test("import-legacy: 10,000 generated tickets import in batches, and a seco
   assert.deepEqual(stats.ratingDistribution, figures.ratings);
   assert.match(run.all, new RegExp(`Messages: ${figures.messages} `));
   assert.match(run.all, new RegExp(`Auto-close: ${figures.autoCloseDue} open tickets were`));
-  assert.deepEqual(await listUndelivered(app.kv), []);
+  assert.deepEqual(await outboxChats(app.kv), []);
 
   // The inbox starts with the ticket whose user has waited longest.
   const first = await findByLegacyId(app.kv, figures.longestWaiting);

@@ -3,17 +3,12 @@ import { ADMIN_A, ADMIN_B, createTestApp, HOUR, type TestAppOptions } from "../h
 import { callback, command, privateText, user } from "../helpers/updates.ts";
 import { admin, buttonsOf, lastMessage, textOf } from "../bot/admin_fixtures.ts";
 import { press } from "../bot/conversation_support.ts";
-import {
-  getOpenTicket,
-  getTicket,
-  lastMessages,
-  listUndelivered,
-} from "../../src/store/tickets.ts";
+import { getOpenTicket, getTicket, lastMessages } from "../../src/store/tickets.ts";
 import { getUser } from "../../src/store/users.ts";
 import { readStats } from "../../src/store/stats.ts";
 import { findByLegacyId } from "../../src/store/legacy.ts";
 import { sweepAutoClose } from "../../src/jobs/autoclose.ts";
-import { redeliverPending } from "../../src/services/redeliver.ts";
+import { outboxChats } from "../../src/store/outbox.ts";
 import { fixture, runImport } from "./support.ts";
 
 /** A test app with the `basic` fixture imported (fails the test when the import does). */
@@ -230,9 +225,10 @@ Deno.test("import-legacy: auto-close closes the ticket answered long ago, never 
 Deno.test("import-legacy: imported messages are never delivered again", async () => {
   const { app } = await importedApp();
   await using _app = app;
-  assert.deepEqual(await listUndelivered(app.kv), []);
+  assert.deepEqual(await outboxChats(app.kv), []);
   app.clock.advance(2 * HOUR);
-  assert.equal(await redeliverPending(app.deps, app.bot.api), 0);
+  await app.outbox.wakeAll();
+  await app.outbox.settle();
   assert.deepEqual(app.sim.calls, []);
 });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import {
-  getKnownUsers,
   getUser,
+  getUsers,
   listBlocked,
   markUnreachable,
   setBlocked,
@@ -11,7 +11,7 @@ import {
 import { addFeedback } from "../../src/store/feedback.ts";
 import { rateTicket } from "../../src/store/ratings.ts";
 import { addUserMessage, updateTicket } from "../../src/store/tickets.ts";
-import { afterUserMessage, closeTicket } from "../../src/domain/ticket.ts";
+import { closeTicket } from "../../src/domain/ticket.ts";
 import { readStats } from "../../src/store/stats.ts";
 
 const T0 = Date.UTC(2026, 10, 24, 9, 0);
@@ -29,14 +29,15 @@ Deno.test("users: touch creates once, counts once, and rewrites only on change",
   assert.strictEqual((await readStats(kv, T0)).users, 1);
 });
 
-Deno.test("users: a kept (admin) record shows a change of language at once", async () => {
+Deno.test("users: several users read together show a change of language at once", async () => {
   using kv = await Deno.openKv(":memory:");
   await touchUser(kv, { id: 9, first_name: "Admin", language_code: "en" }, T0);
-  assert.strictEqual((await getKnownUsers(kv, [9])).get(9)?.locale, undefined);
+  assert.strictEqual((await getUsers(kv, [9, 10])).get(9)?.locale, undefined);
   await setLocale(kv, 9, "ru");
-  assert.strictEqual((await getKnownUsers(kv, [9])).get(9)?.locale, "ru");
+  assert.strictEqual((await getUsers(kv, [9, 10])).get(9)?.locale, "ru");
   await touchUser(kv, { id: 9, first_name: "Admin", language_code: "de" }, T0 + 1);
-  assert.strictEqual((await getKnownUsers(kv, [9])).get(9)?.languageCode, "de");
+  assert.strictEqual((await getUsers(kv, [9, 10])).get(9)?.languageCode, "de");
+  assert.strictEqual((await getUsers(kv, [9, 10])).get(10), null);
 });
 
 Deno.test("users: language persists; unreachable clears when the user writes again", async () => {
@@ -90,14 +91,21 @@ Deno.test("feedback: two simultaneous submissions inside the cooldown store one"
 
 Deno.test("ratings: one rating per closed ticket of its own user", async () => {
   using kv = await Deno.openKv(":memory:");
-  const { ticket } = await addUserMessage(kv, 4, {
-    direction: "in",
-    kind: "text",
-    text: "help me please",
-    at: T0,
-    authorId: 4,
-    source: { chatId: 4, messageIds: [1] },
-  }, { onExisting: (t) => afterUserMessage(t, T0) });
+  const opened = await addUserMessage(kv, {
+    userId: 4,
+    content: {
+      direction: "in",
+      kind: "text",
+      text: "help me please",
+      at: T0,
+      authorId: 4,
+      source: { chatId: 4, messageIds: [1] },
+    },
+    mayOpen: true,
+    delivery: { to: [1001] },
+  });
+  assert.ok(opened);
+  const { ticket } = opened;
   const rate = (userId: number, stars: 1 | 2 | 3) =>
     rateTicket(kv, { ticketId: ticket.id, userId, stars, at: T0 + HOUR });
   assert.deepStrictEqual(await rate(4, 3), { ok: false, reason: "not_closed" });

@@ -97,18 +97,30 @@ users.on("message", async (ctx, next) => {
   // Handled again after a crash, the feedback may be stored already and its input cleared.
   const replayed = ctx.profile?.lastFeedbackMessageId === message.message_id;
   const group = message.media_group_id;
-  if (group && !replayed) {
-    // A later item of a feedback album goes where its first item went.
-    const album = (await getAlbum(deps.kv, message.chat.id, group)).value;
-    if (album && "feedback" in album) {
-      const user = await getUser(deps.kv, ctx.from.id);
-      return await deliverFeedback(ctx.api, deps, user, [message]);
-    }
+  const album = group ? (await getAlbum(deps.kv, message.chat.id, group)).value : null;
+  if (album && "feedback" in album && !replayed) {
+    // A later item of a feedback album goes where its first items went.
+    const user = await getUser(deps.kv, ctx.from.id);
+    return await deliverFeedback(ctx.api, deps, user, [message]);
   }
+  // Items of the album that came before the one with the caption.
+  const before = album && "feedbackWaiting" in album
+    ? album.feedbackWaiting
+    : album && "feedback" in album
+    ? album.before ?? []
+    : [];
   const pending = replayed ? null : await getPending(deps.kv, ctx.from.id);
   if (!replayed && pending?.kind !== "feedback") return next();
   const text = textOf([message]) ?? "";
   if ([...text.trim()].length < deps.config.askMinLength || !text.trim()) {
+    if (group && !message.caption) {
+      // An album item without a caption waits for the item that carries it; the hint comes once.
+      const op = deps.kv.atomic();
+      const record = { feedbackWaiting: [...before, message.message_id] };
+      stageAlbum(op, { chatId: message.chat.id, mediaGroupId: group, record });
+      await op.commit();
+      if (before.length > 0) return;
+    }
     await ctx.reply(ctx.t("conv-feedback-too-short", { min: deps.config.askMinLength }));
     return;
   }
@@ -127,9 +139,16 @@ users.on("message", async (ctx, next) => {
   await ctx.reply(ctx.t("conv-feedback-thanks"));
   if (group) {
     const op = deps.kv.atomic();
-    stageAlbum(op, { chatId: message.chat.id, mediaGroupId: group, record: { feedback: true } });
+    stageAlbum(op, {
+      chatId: message.chat.id,
+      mediaGroupId: group,
+      record: { feedback: true, before },
+    });
     await op.commit();
   }
   const user = await getUser(deps.kv, ctx.from.id);
-  await deliverFeedback(ctx.api, deps, user, [message]);
+  const earlier = before.map((id) =>
+    ({ ...message, message_id: id, caption: undefined }) as Message
+  );
+  await deliverFeedback(ctx.api, deps, user, [...earlier, message]);
 });

@@ -15,6 +15,7 @@ import { storeLocation } from "../../store/mod.ts";
 import { backupNow, describeNotSent } from "../../jobs/backup.ts";
 import { renderInfo, renderSettings } from "../../render/settings.ts";
 import { GRAMMY_VERSION, renderDebug } from "../../render/debug.ts";
+import { countSetAside } from "../journal.ts";
 import { formatBytes } from "../../bytes.ts";
 import { adminButton, showScreen } from "../screen.ts";
 
@@ -52,7 +53,7 @@ export async function showInfo(ctx: BotContext): Promise<void> {
 /** Shows Settings → Debug: counters and meta records only, no scans of history. */
 export async function showDebug(ctx: BotContext): Promise<void> {
   const { kv, config, clock, runtime } = ctx.deps;
-  const [counters, lastBackup, lastAutoClose] = await Promise.all([
+  const [counters, lastBackup, lastAutoClose, setAside] = await Promise.all([
     readCounters(kv, [
       "users",
       "tickets_total",
@@ -64,6 +65,7 @@ export async function showDebug(ctx: BotContext): Promise<void> {
     ]),
     getLastBackup(kv),
     getLastAutoClose(kv),
+    countSetAside(kv),
   ]);
   const memory = Deno.memoryUsage();
   const storeFile = await fileSize(config.kvUrl ? undefined : storeLocation(config));
@@ -89,6 +91,7 @@ export async function showDebug(ctx: BotContext): Promise<void> {
         lastAutoClose,
         autoCloseAfterHours: config.autoCloseAfterHours,
         errorCount: runtime.errorCount,
+        setAside,
         versions: {
           app: APP_VERSION,
           deno: Deno.version.deno,

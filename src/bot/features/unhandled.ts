@@ -1,12 +1,14 @@
 /**
  * What no feature took: a stale button gets a toast, an admin's stray message a
- * hint on how to answer, a user's unknown command the menu.
+ * hint on how to answer (one per album, not one per item), a user's unknown
+ * command the menu.
  *
  * @module
  */
 import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
 import { bindT, mainMenuKeyboard } from "../../render/menu.ts";
+import { startAlbum } from "../../store/tickets.ts";
 
 /** The unhandled feature. */
 export const unhandledFeature = new Composer<BotContext>();
@@ -19,7 +21,13 @@ const privateChat = unhandledFeature.chatType("private");
 
 privateChat.on("message", async (ctx) => {
   if (ctx.isAdmin) {
-    await ctx.reply(ctx.t("conv-admin-hint"));
+    const group = ctx.message.media_group_id;
+    const first = !group || await startAlbum(ctx.deps.kv, {
+      chatId: ctx.chat.id,
+      mediaGroupId: group,
+      record: { hinted: true },
+    });
+    if (first) await ctx.reply(ctx.t("conv-admin-hint"));
     return;
   }
   await ctx.reply(ctx.t("conv-unknown-command"), {

@@ -1,6 +1,7 @@
 /**
  * What happens when a handler throws: the error is logged and alerted, the
- * sender gets a polite localized answer, and the bot keeps serving.
+ * sender gets a polite localized answer (once: not again when the journal's
+ * retry fails too), and the bot keeps serving.
  *
  * @module
  */
@@ -16,6 +17,8 @@ export async function handleBotError(error: BotError<BotContext>, deps: BotDeps)
     error: error.error instanceof Error ? error.error.message : String(error.error),
   });
   deps.alerts.error(error.error, `update ${ctx.update.update_id}`);
+  // The sender was told at the first failure that the bot tries again by itself.
+  if ((ctx.failedBefore ?? 0) > 0) return;
   try {
     if (ctx.callbackQuery) {
       await ctx.answerCallbackQuery({
