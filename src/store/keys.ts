@@ -53,35 +53,6 @@
  * @module
  */
 
-/** The first part of every key, for tools that walk the store. */
-export const PREFIXES = [
-  "user",
-  "blocked",
-  "ticket_seq",
-  "ticket",
-  "open_ticket",
-  "inbox",
-  "autoclose_due",
-  "user_ticket",
-  "ticket_message",
-  "copy",
-  "outbox",
-  "album",
-  "first_response",
-  "legacy_ticket",
-  "legacy_ban",
-  "rating",
-  "feedback",
-  "stat",
-  "stat_day",
-  "reply_mode",
-  "pending",
-  "update_seen",
-  "journal",
-  "set_aside",
-  "meta",
-] as const;
-
 /** Inbox ranks: the user is waiting for support, or anything else. */
 export const INBOX_RANK = { userWaiting: 0, other: 1 } as const;
 

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { GrammyError, type Transformer } from "grammy";
+import type { Transformer } from "grammy";
 
 /** A rate: `perSecond` on average, at most `burst` at once. */
 export interface Rate {
@@ -158,9 +158,4 @@ export function pacing(pacer: Pacer): Transformer {
     if (retryAfter !== undefined) pacer.hold(chatId, retryAfter);
     return result;
   };
-}
-
-/** Whether Telegram refused for the rate (429); auto-retry has given up on it by then. */
-export function isRateLimited(error: unknown): boolean {
-  return error instanceof GrammyError && error.error_code === 429;
 }
