@@ -10,7 +10,13 @@ import "./src/quiet_warnings.ts";
 import { run } from "@grammyjs/runner";
 import { BotError, GrammyError } from "grammy";
 import type { Update } from "grammy/types";
-import { ConfigError, exportRuntimeVariables, parseConfig, readEnvironment } from "./src/config.ts";
+import {
+  ConfigError,
+  exportRuntimeVariables,
+  parseConfig,
+  readEnvironment,
+  redactUrl,
+} from "./src/config.ts";
 import { openStore, StoreError } from "./src/store/mod.ts";
 import { createLogger } from "./src/log.ts";
 import { openLogFile } from "./src/log_file.ts";
@@ -158,7 +164,7 @@ async function main(args: string[]): Promise<number> {
     if (stopReason) return 0;
     if (error instanceof TokenRefusedError) {
       console.error(
-        `${error.message} (Bot API at ${config.telegramApiRoot}). ` +
+        `${error.message} (Bot API at ${redactUrl(config.telegramApiRoot)}). ` +
           "Check BOT_TOKEN: @BotFather shows it with /mybots → API Token.",
       );
       return 1;
@@ -166,7 +172,9 @@ async function main(args: string[]): Promise<number> {
     if (error instanceof GrammyError) {
       console.error(
         `Telegram answered getMe with error ${error.error_code}: ${error.description} ` +
-          `(Bot API at ${config.telegramApiRoot}). Check BOT_TOKEN and TELEGRAM_API_ROOT.`,
+          `(Bot API at ${
+            redactUrl(config.telegramApiRoot)
+          }). Check BOT_TOKEN and TELEGRAM_API_ROOT.`,
       );
       return 1;
     }
