@@ -509,7 +509,6 @@ function summarize(payload: Payload): string {
  * Telegram's description.
  */
 export function assertNoUnexpectedErrors(sim: TelegramSim): void {
-  for (const e of sim.errors()) Deno.writeTextFileSync("/tmp/errs.jsonl", JSON.stringify({m: e.method, c: e.error.error_code, d: e.error.description, x: e.expected}) + "\n", { append: true });
   const errors = sim.unexpectedErrors();
   if (errors.length === 0) return;
   const lines = errors.map((e) =>
