@@ -131,12 +131,15 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
   const drain = async (chatId: number) => {
     while (dirty.delete(chatId) && !stopping.signal.aborted) {
       for (;;) {
-        if (!await next(chatId)) break;
-        await pacer.ready(chatId, stopping.signal);
-        if (stopping.signal.aborted) return;
-        // What waits now, after the wait for the chat's turn: texts that came meanwhile join.
-        const batch = await next(chatId);
+        let batch = await next(chatId);
         if (!batch) break;
+        if (pacer.delay(chatId) > 0) {
+          await pacer.ready(chatId, stopping.signal);
+          if (stopping.signal.aborted) return;
+          // What waits now, after the wait for the chat's turn: texts that came meanwhile join.
+          batch = await next(chatId);
+          if (!batch) break;
+        }
         const claimed = await claimOutbox(deps.kv, batch, Date.now() + CLAIM_MS);
         if (claimed) await send(chatId, claimed);
       }

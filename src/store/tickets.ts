@@ -259,6 +259,38 @@ export async function getAlbum(
   return await kv.get<AlbumRecord>(keys.album(chatId, mediaGroupId));
 }
 
+/** An album item that may join a message its album already stored. */
+export interface AlbumJoin {
+  chatId: number;
+  mediaGroupId: string;
+  messageId: number;
+  text?: string;
+  /** When the message's copies may go: the album waits for its next item. */
+  readyAt: number;
+  /** The chats the stored message's copies go to. */
+  to: (ticket: Ticket) => readonly number[];
+}
+
+/**
+ * Adds an album item to the message stored for its album's earlier items.
+ * False when the album has no stored message yet (the item is the first, or
+ * the album waits for a caption).
+ */
+export async function joinStoredAlbum(kv: Deno.Kv, item: AlbumJoin): Promise<boolean> {
+  const album = (await getAlbum(kv, item.chatId, item.mediaGroupId)).value;
+  if (!album || !("ticketId" in album)) return false;
+  const ticket = await getTicket(kv, album.ticketId);
+  await appendToMessage(kv, {
+    ticketId: album.ticketId,
+    seq: album.seq,
+    messageId: item.messageId,
+    text: item.text,
+    to: ticket ? item.to(ticket) : [],
+    readyAt: item.readyAt,
+  });
+  return true;
+}
+
 /** Adds the album's record to `op`. */
 export function stageAlbum(
   op: Deno.AtomicOperation,

@@ -233,7 +233,8 @@ Deno.test("outbox: what a killed process left unsent (an album in its wait, an a
 
 Deno.test("outbox: an item claimed by a process that died is sent once its claim lapses, once", async () => {
   const sim = new TelegramSim();
-  await using first = await createTestApp({ sim });
+  // The process is killed before its sender ran: nothing wakes it.
+  await using first = await createTestApp({ sim, deps: { wake: () => {} } });
   const u = user(9208);
   const text = "A question whose sender was killed mid-send";
   await first.receive(privateText(u, text));

@@ -14,10 +14,9 @@ import { editPressed } from "../screen.ts";
 import { afterSupportMessage } from "../../domain/ticket.ts";
 import {
   addSupportMessage,
-  appendToMessage,
   findByCopies,
-  getAlbum,
   getTicket,
+  joinStoredAlbum,
   stageAlbum,
 } from "../../store/tickets.ts";
 import { clearReplyMode, getReplyMode, stageClearReplyMode } from "../../store/reply_modes.ts";
@@ -117,20 +116,15 @@ admins.on("message", async (ctx, next) => {
     ...(replied ? [replied.message_id] : []),
   ]);
   if (own) return;
-  if (message.media_group_id) {
-    const album = (await getAlbum(deps.kv, message.chat.id, message.media_group_id)).value;
-    if (album && "ticketId" in album) {
-      await appendToMessage(deps.kv, {
-        ticketId: album.ticketId,
-        seq: album.seq,
-        messageId: message.message_id,
-        text: message.caption,
-        to: [(await getTicket(deps.kv, album.ticketId))?.userId ?? 0].filter(Boolean),
-        readyAt: Date.now() + ALBUM_WAIT_MS,
-      });
-      return;
-    }
-  }
+  const joined = message.media_group_id !== undefined && await joinStoredAlbum(deps.kv, {
+    chatId: message.chat.id,
+    mediaGroupId: message.media_group_id,
+    messageId: message.message_id,
+    text: message.caption,
+    readyAt: Date.now() + ALBUM_WAIT_MS,
+    to: (ticket) => [ticket.userId],
+  });
+  if (joined) return;
   const target = await targetTicket(ctx, repliedLink?.ticketId);
   if (!target) return next();
   await storeAnswer(ctx, target, message);

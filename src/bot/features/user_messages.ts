@@ -12,10 +12,10 @@ import type { BotContext } from "../context.ts";
 import {
   addEditMessage,
   addUserMessage,
-  appendToMessage,
   findByCopy,
   getAlbum,
   getOpenTicket,
+  joinStoredAlbum,
   type MessageRef,
   recordCopies,
   stageAlbum,
@@ -123,18 +123,16 @@ async function receiveAlbumItem(ctx: BotContext, message: Message): Promise<void
   const groupId = message.media_group_id!;
   if (await findByCopy(deps.kv, userId, message.message_id)) return;
   const readyAt = Date.now() + ALBUM_WAIT_MS;
+  const joined = await joinStoredAlbum(deps.kv, {
+    chatId: userId,
+    mediaGroupId: groupId,
+    messageId: message.message_id,
+    text: message.caption,
+    readyAt,
+    to: () => deps.config.adminIds,
+  });
+  if (joined) return;
   const album = (await getAlbum(deps.kv, userId, groupId)).value;
-  if (album && "ticketId" in album) {
-    await appendToMessage(deps.kv, {
-      ticketId: album.ticketId,
-      seq: album.seq,
-      messageId: message.message_id,
-      text: message.caption,
-      to: deps.config.adminIds,
-      readyAt,
-    });
-    return;
-  }
   const waiting = album && "waiting" in album ? album.waiting : [];
   const earlier = waiting.map((id) =>
     ({ ...message, message_id: id, caption: undefined }) as Message
