@@ -22,6 +22,7 @@ import type { BotDeps } from "../deps.ts";
 import type { BotContext } from "./context.ts";
 import { keys } from "../store/keys.ts";
 import { describeError } from "../log.ts";
+import { commit, whileLocked } from "../store/locked.ts";
 
 /** How long an update id is remembered; Telegram keeps unconfirmed updates for 24 hours. */
 const SEEN_TTL_MS = 25 * 3_600_000;
@@ -99,7 +100,7 @@ async function writeJournal(deps: Pick<BotDeps, "kv" | "log">, group: Update[]):
     if (present.has(update.update_id)) continue;
     op.set(keys.journal(update.update_id), { update, attempts: 0 } satisfies JournalEntry);
   }
-  await op.commit();
+  await commit(op);
 }
 
 /**
@@ -117,7 +118,7 @@ export function journalMiddleware(deps: BotDeps): MiddlewareFn<BotContext> {
     if (seen.versionstamp !== null) {
       deps.log.info("Dropped a repeated update", { updateId });
       // Journaled again by a poll that got it once more: it must not be replayed at a later start.
-      if (journaled.versionstamp !== null) await deps.kv.delete(journaled.key);
+      if (journaled.versionstamp !== null) await whileLocked(() => deps.kv.delete(journaled.key));
       return;
     }
     ctx.failedBefore = journaled.value?.attempts ?? 0;
@@ -133,10 +134,11 @@ export function journalMiddleware(deps: BotDeps): MiddlewareFn<BotContext> {
 
 /** Marks an update handled and removes it from the journal, in one commit. */
 export async function markHandled(kv: Deno.Kv, updateId: number): Promise<void> {
-  await kv.atomic()
-    .set(keys.updateSeen(updateId), true, { expireIn: SEEN_TTL_MS })
-    .delete(keys.journal(updateId))
-    .commit();
+  await commit(
+    kv.atomic()
+      .set(keys.updateSeen(updateId), true, { expireIn: SEEN_TTL_MS })
+      .delete(keys.journal(updateId)),
+  );
 }
 
 /**
@@ -150,7 +152,9 @@ async function countFailure(deps: BotDeps, update: Update, error: unknown): Prom
     const attempts = (entry.value?.attempts ?? 0) + 1;
     if (attempts < SET_ASIDE_AFTER) {
       const retryAt = Date.now() + FIRST_RETRY_MS * 2 ** (attempts - 1);
-      await deps.kv.set(key, { update, attempts, retryAt } satisfies JournalEntry);
+      await whileLocked(() =>
+        deps.kv.set(key, { update, attempts, retryAt } satisfies JournalEntry)
+      );
       return;
     }
     const setAside: SetAsideEntry = {
@@ -159,7 +163,7 @@ async function countFailure(deps: BotDeps, update: Update, error: unknown): Prom
       error: describeError(error).slice(0, 2000),
       at: deps.clock.now(),
     };
-    await deps.kv.atomic().set(keys.setAside(update.update_id), setAside).delete(key).commit();
+    await commit(deps.kv.atomic().set(keys.setAside(update.update_id), setAside).delete(key));
     deps.log.error("An update kept failing and was set aside", { updateId: update.update_id });
     deps.alerts.error(error, `update ${update.update_id} set aside after ${attempts} attempts`);
   } catch (storeError) {

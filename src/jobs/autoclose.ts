@@ -17,7 +17,7 @@ import { dueTicketIds, getTicketEntries, stageTicket, updateTicket } from "../st
 import { setLastAutoClose } from "../store/meta.ts";
 import { notifyAdmins } from "../services/notify.ts";
 import { announceClosed } from "../services/closing.ts";
-import { whileLocked } from "../store/locked.ts";
+import { commit, whileLocked } from "../store/locked.ts";
 
 /** What one sweep did. */
 export interface SweepResult {
@@ -91,7 +91,7 @@ async function closeBatch(deps: BotDeps, ids: number[], now: number): Promise<Ti
   const committed = await whileLocked(async () => {
     const op = deps.kv.atomic();
     for (const { entry, after } of due) stageTicket(op, entry, after);
-    return (await op.commit()).ok;
+    return (await commit(op)).ok;
   });
   if (committed) return due.map(({ after }) => after);
   // Something changed meanwhile (a user wrote, another process closed one):

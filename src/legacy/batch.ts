@@ -12,6 +12,8 @@
  * @module
  */
 
+import { commit } from "../store/locked.ts";
+
 type Mutation =
   & (
     | { type: "set"; key: Deno.KvKey; value: unknown }
@@ -129,7 +131,7 @@ export class BatchWriter {
       else if (mutation.type === "delete") op.delete(mutation.key);
     }
     for (const { key, n } of this.#sums.values()) op.sum(key, n);
-    const result = await op.commit();
+    const result = await commit(op);
     if (!result.ok) throw new Error("An import batch was not committed");
     this.commits++;
     this.#writes.clear();

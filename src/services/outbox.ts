@@ -56,6 +56,7 @@ import { deliver } from "../telegram/send.ts";
 import { loadCardData } from "./card_data.ts";
 import { adminLocale } from "./notify.ts";
 import { GrammyError } from "grammy";
+import { commit, whileLocked } from "../store/locked.ts";
 
 /**
  * How long a claim lasts unless its sender renews it (every third of it while
@@ -235,7 +236,7 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
   const sendCard = async (entry: OutboxEntry) => {
     const { chatId, ticketId } = entry.value;
     const ticket = await getTicket(deps.kv, ticketId);
-    if (!ticket) return await deps.kv.delete(entry.key);
+    if (!ticket) return await whileLocked(() => deps.kv.delete(entry.key));
     const locale = await adminLocale(deps, chatId);
     const card = await loadCardData(deps, ticket);
     const sent = await api.sendMessage(chatId, renderCardText(card, locale, deps.i18n), {
@@ -243,10 +244,11 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
       link_preview_options: { is_disabled: true },
     });
     // A Telegram reply to the card answers the ticket: it links to the ticket as seq 0.
-    await deps.kv.atomic()
-      .set(keys.copy(chatId, sent.message_id), { ticketId, seq: 0 })
-      .delete(entry.key)
-      .commit();
+    await commit(
+      deps.kv.atomic().set(keys.copy(chatId, sent.message_id), { ticketId, seq: 0 }).delete(
+        entry.key,
+      ),
+    );
   };
 
   const sendCopies = async (batch: Batch) => {
@@ -259,7 +261,7 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
     if (!ticket || !first) {
       const op = deps.kv.atomic();
       for (const entry of batch) op.delete(entry.key);
-      return void await op.commit();
+      return void await commit(op);
     }
     const user = await getUser(deps.kv, ticket.userId);
     let ids: number[];
@@ -329,10 +331,9 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
       ...(kind === "sent" ? { reply_markup: ticketReplyKeyboard(t, ticketId) } : {}),
       ...replyTo,
     });
-    await deps.kv.atomic()
-      .set(keys.copy(chatId, sent.message_id), { ticketId, seq })
-      .delete(entry.key)
-      .commit();
+    await commit(
+      deps.kv.atomic().set(keys.copy(chatId, sent.message_id), { ticketId, seq }).delete(entry.key),
+    );
   };
 
   const failed = async (chatId: number, batch: Batch, error: unknown) => {
@@ -383,7 +384,7 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
         kind: unreachable ? "blocked" : "failed",
       });
     }
-    await op.commit();
+    await commit(op);
     if (answer) wake(record!.authorId);
   };
 

@@ -21,3 +21,13 @@ export async function whileLocked<T>(task: () => Promise<T>, attempts = 50): Pro
     }
   }
 }
+
+/**
+ * Commits `op`, again while another process holds the store file's lock. Every
+ * write of the bot goes through here: two processes may share one store.
+ */
+export function commit(
+  op: Deno.AtomicOperation,
+): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
+  return whileLocked(() => op.commit());
+}

@@ -6,6 +6,7 @@
  * @module
  */
 import { keys } from "./keys.ts";
+import { commit, whileLocked } from "./locked.ts";
 
 /** The last backup: when, and how it went. */
 export interface BackupMeta {
@@ -24,7 +25,7 @@ export interface AutoCloseMeta {
 
 /** Records the last backup. */
 export async function setLastBackup(kv: Deno.Kv, meta: BackupMeta): Promise<void> {
-  await kv.set(keys.meta("last_backup"), meta);
+  await whileLocked(() => kv.set(keys.meta("last_backup"), meta));
 }
 
 /** Reads the last backup. */
@@ -34,7 +35,7 @@ export async function getLastBackup(kv: Deno.Kv): Promise<BackupMeta | null> {
 
 /** Records the last auto-close sweep. */
 export async function setLastAutoClose(kv: Deno.Kv, meta: AutoCloseMeta): Promise<void> {
-  await kv.set(keys.meta("last_autoclose"), meta);
+  await whileLocked(() => kv.set(keys.meta("last_autoclose"), meta));
 }
 
 /** Reads the last auto-close sweep. */
@@ -50,7 +51,7 @@ export async function getLastAutoClose(kv: Deno.Kv): Promise<AutoCloseMeta | nul
 export async function claimBackupDay(kv: Deno.Kv, day: string): Promise<boolean> {
   const entry = await kv.get<string>(keys.meta("backup_day"));
   if (entry.value !== null && entry.value >= day) return false;
-  return (await kv.atomic().check(entry).set(keys.meta("backup_day"), day).commit()).ok;
+  return (await commit(kv.atomic().check(entry).set(keys.meta("backup_day"), day))).ok;
 }
 
 /** The local day of the last scheduled backup, if any. */
@@ -68,7 +69,7 @@ export interface Heartbeat {
 
 /** Records the heartbeat. */
 export async function setHeartbeat(kv: Deno.Kv, heartbeat: Heartbeat): Promise<void> {
-  await kv.set(keys.meta("heartbeat"), heartbeat);
+  await whileLocked(() => kv.set(keys.meta("heartbeat"), heartbeat));
 }
 
 /** Reads the heartbeat; null when no bot has run on this store. */

@@ -12,6 +12,7 @@
  * @module
  */
 import { keys } from "./keys.ts";
+import { commit } from "./locked.ts";
 
 /**
  * What an item sends: a ticket's card ("card", seq 0), a copy of message `seq`
@@ -95,7 +96,7 @@ export async function claimOutbox(
   }));
   for (const entry of entries) op.check(entry);
   for (const entry of claimed) op.set(entry.key, entry.value);
-  const result = await op.commit();
+  const result = await commit(op);
   return result.ok
     ? claimed.map((entry) => ({ ...entry, versionstamp: result.versionstamp }))
     : null;
@@ -107,10 +108,12 @@ export async function retryOutboxLater(
   entry: OutboxEntry,
   readyAt: number,
 ): Promise<void> {
-  await kv.atomic().check(entry).set(entry.key, {
-    ...entry.value,
-    readyAt,
-    attempts: entry.value.attempts + 1,
-    claimedUntil: undefined,
-  }).commit();
+  await commit(
+    kv.atomic().check(entry).set(entry.key, {
+      ...entry.value,
+      readyAt,
+      attempts: entry.value.attempts + 1,
+      claimedUntil: undefined,
+    }),
+  );
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { keys } from "./keys.ts";
+import { whileLocked } from "./locked.ts";
 
 /** An input the bot is waiting for. */
 export interface PendingInput {
@@ -17,7 +18,7 @@ const PENDING_TTL_MS = 86_400_000;
 
 /** Remembers what the user is expected to send next. */
 export async function setPending(kv: Deno.Kv, userId: number, input: PendingInput): Promise<void> {
-  await kv.set(keys.pending(userId), input, { expireIn: PENDING_TTL_MS });
+  await whileLocked(() => kv.set(keys.pending(userId), input, { expireIn: PENDING_TTL_MS }));
 }
 
 /** What the user is expected to send, if anything. */
@@ -27,7 +28,7 @@ export async function getPending(kv: Deno.Kv, userId: number): Promise<PendingIn
 
 /** Forgets the pending input. */
 export async function clearPending(kv: Deno.Kv, userId: number): Promise<void> {
-  await kv.delete(keys.pending(userId));
+  await whileLocked(() => kv.delete(keys.pending(userId)));
 }
 
 /** Forgets the pending input within `op` (the atomic operation of what it led to). */

@@ -7,6 +7,7 @@
 import { dayOf, keys } from "./keys.ts";
 import { increment } from "./counters.ts";
 import type { Ticket } from "../domain/ticket.ts";
+import { commit } from "./locked.ts";
 
 /** A rating, under ["rating", ticketId]. */
 export interface RatingRecord {
@@ -50,7 +51,7 @@ export async function rateTicket(
       .check(ratingEntry)
       .set(keys.ticket(ticket.id), after);
     stageRating(op, rating);
-    if ((await op.commit()).ok) return { ok: true, ticket: after, rating };
+    if ((await commit(op)).ok) return { ok: true, ticket: after, rating };
   }
   throw new Error(`Could not rate ticket #${rating.ticketId}: too much contention`);
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import { keys } from "./keys.ts";
+import { commit, whileLocked } from "./locked.ts";
 
 /** The ticket an admin is replying to. */
 export interface ReplyMode {
@@ -21,7 +22,7 @@ export const REPLY_MODE_TTL_MS = 30 * 60_000;
 
 /** Puts an admin in reply mode for a ticket. */
 export async function setReplyMode(kv: Deno.Kv, adminId: number, mode: ReplyMode): Promise<void> {
-  await kv.set(keys.replyMode(adminId), mode, { expireIn: REPLY_MODE_TTL_MS });
+  await whileLocked(() => kv.set(keys.replyMode(adminId), mode, { expireIn: REPLY_MODE_TTL_MS }));
 }
 
 /** The admin's reply mode at `now`, if any (one older than {@link REPLY_MODE_TTL_MS} is over). */
@@ -36,7 +37,7 @@ export async function getReplyMode(
 
 /** Leaves reply mode. */
 export async function clearReplyMode(kv: Deno.Kv, adminId: number): Promise<void> {
-  await kv.delete(keys.replyMode(adminId));
+  await whileLocked(() => kv.delete(keys.replyMode(adminId)));
 }
 
 /** Leaves reply mode when it is for another ticket than `ticketId` (the admin opened its card). */
@@ -47,7 +48,7 @@ export async function leaveReplyModeUnlessFor(
 ): Promise<void> {
   const entry = await kv.get<ReplyMode>(keys.replyMode(adminId));
   if (entry.value && entry.value.ticketId !== ticketId) {
-    await kv.atomic().check(entry).delete(entry.key).commit();
+    await commit(kv.atomic().check(entry).delete(entry.key));
   }
 }
 

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { commit } from "./locked.ts";
+
 /**
  * Keys left out of backups: those that expire by themselves, and the update
  * journal (a restored store must not replay updates that were in flight when
@@ -58,7 +60,7 @@ export async function clearStore(kv: Deno.Kv): Promise<number> {
     if (batch.length === 0) return deleted;
     const op = kv.atomic();
     for (const key of batch) op.delete(key);
-    await op.commit();
+    await commit(op);
     deleted += batch.length;
   }
 }
@@ -95,7 +97,7 @@ async function commitBatch(
   const op = kv.atomic();
   for (const { key, value } of batch) op.set(key, value);
   try {
-    const result = await op.commit();
+    const result = await commit(op);
     if (!result.ok) throw new Error("the store refused a batch of entries");
   } catch (error) {
     if (batch.length === 1) throw error;

@@ -19,6 +19,7 @@ import {
   type TicketStatus,
 } from "../domain/ticket.ts";
 import { type OutboxItem, outboxKey, stageOutbox } from "./outbox.ts";
+import { commit } from "./locked.ts";
 
 /** What a stored message is. "edit" records a later edit of an earlier message. */
 export type MessageKind =
@@ -227,7 +228,7 @@ export async function addUserMessage(
     linkSource(op, message);
     stageCopies(op, message.ticketId, message.seq, { ...input.delivery, card: result.created });
     input.extra?.(op, message);
-    if ((await op.commit()).ok) return result;
+    if ((await commit(op)).ok) return result;
   }
   throw new Error(`Could not store a message of user ${input.userId}: too much contention`);
 }
@@ -312,7 +313,7 @@ export async function startAlbum(
     versionstamp: null,
   });
   stageAlbum(op, album);
-  return (await op.commit()).ok;
+  return (await commit(op)).ok;
 }
 
 /** A short random pause after repeated conflicts (other processes on the same store). */
@@ -335,7 +336,7 @@ export async function commitTicket(
 ): Promise<boolean> {
   stageTicket(op, before, after);
   extra?.(op);
-  return (await op.commit()).ok;
+  return (await commit(op)).ok;
 }
 
 /**
@@ -466,7 +467,7 @@ export async function updateTicket(
     const op = kv.atomic();
     stageTicket(op, entry, after);
     extra?.(op, after, before);
-    if ((await op.commit()).ok) return { before, after };
+    if ((await commit(op)).ok) return { before, after };
   }
   throw new Error(`Could not update ticket #${ticketId}: too much contention`);
 }
@@ -553,7 +554,7 @@ export async function recordCopies(
       for (const id of copy.messageIds) op.set(keys.copy(copy.chatId, id), { ticketId, seq });
     }
     extra?.(op);
-    if ((await op.commit()).ok) return;
+    if ((await commit(op)).ok) return;
   }
   throw new Error(`Could not record the copies of #${ticketId}/${seq}`);
 }
@@ -677,7 +678,7 @@ export async function appendToMessage(kv: Deno.Kv, item: AlbumItem): Promise<voi
       const copy = await kv.get<OutboxItem>(copyKey);
       if (copy.value) op.check(copy).set(copyKey, { ...copy.value, readyAt: item.readyAt });
     }
-    if ((await op.commit()).ok) return;
+    if ((await commit(op)).ok) return;
   }
   throw new Error(`Could not add an album item to #${item.ticketId}/${item.seq}`);
 }

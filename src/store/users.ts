@@ -8,6 +8,7 @@ import type { Locale } from "../config.ts";
 import { keys } from "./keys.ts";
 import { readMany } from "./read_many.ts";
 import { decrement, increment } from "./counters.ts";
+import { commit } from "./locked.ts";
 
 /** A user as stored under ["user", id]. Times are epoch milliseconds. */
 export interface UserRecord {
@@ -81,7 +82,7 @@ export async function updateUser(
     const op = kv.atomic().check(entry);
     stageUser(op, after, entry.value);
     extra?.(op, after, entry.value);
-    if ((await op.commit()).ok) return after;
+    if ((await commit(op)).ok) return after;
   }
   throw new Error(`Could not update user ${userId}: too much contention`);
 }

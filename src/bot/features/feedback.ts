@@ -27,6 +27,7 @@ import { getAlbum, stageAlbum } from "../../store/tickets.ts";
 import { bindT, cancelKeyboard } from "../../render/menu.ts";
 import { userLabelHtml } from "../../render/notices.ts";
 import { formatDateTime, formatDuration } from "../../time.ts";
+import { commit } from "../../store/locked.ts";
 
 function cooldownMs(deps: BotDeps): number {
   return deps.config.feedbackCooldownEnabled
@@ -118,7 +119,7 @@ users.on("message", async (ctx, next) => {
       const op = deps.kv.atomic();
       const record = { feedbackWaiting: [...before, message.message_id] };
       stageAlbum(op, { chatId: message.chat.id, mediaGroupId: group, record });
-      await op.commit();
+      await commit(op);
       if (before.length > 0) return;
     }
     await ctx.reply(ctx.t("conv-feedback-too-short", { min: deps.config.askMinLength }));
@@ -144,7 +145,7 @@ users.on("message", async (ctx, next) => {
       mediaGroupId: group,
       record: { feedback: true, before },
     });
-    await op.commit();
+    await commit(op);
   }
   const user = await getUser(deps.kv, ctx.from.id);
   const earlier = before.map((id) =>

@@ -35,6 +35,7 @@ import {
 import { deliver } from "../../telegram/send.ts";
 import { bindT, ticketReplyKeyboard } from "../../render/menu.ts";
 import { adminHeader } from "../../render/notices.ts";
+import { commit } from "../../store/locked.ts";
 
 /**
  * Why these messages cannot start a ticket (a locale key), or null when they can:
@@ -147,7 +148,7 @@ async function receiveAlbumItem(ctx: BotContext, message: Message): Promise<void
     mediaGroupId: groupId,
     record: { waiting: items.map((m) => m.message_id) },
   });
-  await op.commit();
+  await commit(op);
   if (!album) await ctx.reply(ctx.t("conv-ask-needs-caption"));
 }
 
