@@ -18,7 +18,7 @@ import {
   redactUrl,
 } from "./src/config.ts";
 import { openStore, StoreError } from "./src/store/mod.ts";
-import { createLogger } from "./src/log.ts";
+import { createLogger, describeError } from "./src/log.ts";
 import { openLogFile } from "./src/log_file.ts";
 import { loadTranslator } from "./src/i18n.ts";
 import { systemClock } from "./src/clock.ts";
@@ -32,7 +32,7 @@ import { createAlerts } from "./src/services/alerts.ts";
 import { registerCommands } from "./src/bot/commands.ts";
 import { startJobs } from "./src/jobs/mod.ts";
 import { runCli, SUB_COMMANDS } from "./src/cli.ts";
-import { connect, TokenRefusedError } from "./src/bot/connect.ts";
+import { connect, supportGroupProblem, TokenRefusedError } from "./src/bot/connect.ts";
 import { beat } from "./src/bot/heartbeat.ts";
 
 const USAGE = `Support Desk Bot ${APP_VERSION}: a self-hosted Telegram help desk.
@@ -179,6 +179,18 @@ async function main(args: string[]): Promise<number> {
       return 1;
     }
     throw error;
+  }
+  if (config.supportChatId !== undefined) {
+    const problem = await supportGroupProblem(bot.api, config.supportChatId, bot.botInfo.id)
+      .catch((error) => `Telegram did not answer (${describeError(error)})`);
+    if (problem) {
+      console.error(
+        `Configuration error: SUPPORT_CHAT_ID '${config.supportChatId}' cannot be used: ${problem}.`,
+      );
+      kv.close();
+      logFile?.close();
+      return 2;
+    }
   }
   log.info("Bot started", { username: bot.botInfo.username, version: APP_VERSION });
   await beat(deps, "running");

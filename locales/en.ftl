@@ -58,6 +58,7 @@ conv-blocked-notice = 🚫 You are blocked: your messages are not delivered to t
 cmd-start = Main menu
 cmd-id = Show my Telegram id
 cmd-admin-start = Admin panel
+cmd-note = Keep an internal note in this customer's ticket (the customer does not see it)
 cmd-admin = Admin panel
 cmd-help = How every button and command works
 cmd-ban = Block a user: /ban <user id>
@@ -186,6 +187,7 @@ history-title = 📜 <b>History of ticket #{ $id }</b> · last { $shown } of { $
 history-empty = No messages yet.
 history-in = ⬅️ user
 history-out = ➡️ support
+history-note = 📝 Note (internal)
 history-row = <b>{ $time }</b> · { $direction } · { $kind }
 
 kind-text = 💬 text
@@ -309,3 +311,11 @@ size-b = { $value } B
 size-kb = { NUMBER($value, maximumFractionDigits: 1) } KB
 size-mb = { NUMBER($value, maximumFractionDigits: 1) } MB
 size-gb = { NUMBER($value, maximumFractionDigits: 1) } GB
+
+## The support group (SUPPORT_CHAT_ID)
+group-agents-only = 🔒 Only agents can answer customers here: your messages in this topic reach no one.
+group-note-kept = 📝 Note kept in the history of ticket #{ $id }; the customer does not see it.
+group-note-empty = 📝 Write the note after the command: /note the customer prefers email.
+group-reply-toast = To answer ticket #{ $id }, just write in this topic: every message of an agent here goes to the customer.
+conv-topic-closed = ✅ Ticket #{ $id } was closed by { $agent }.
+conv-topic-rated = ⭐ The customer rated ticket #{ $id }: { $stars }

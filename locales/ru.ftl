@@ -59,6 +59,7 @@ conv-blocked-notice = 🚫 Вы заблокированы: ваши сообщ�
 cmd-start = Главное меню
 cmd-id = Показать мой Telegram id
 cmd-admin-start = Панель администратора
+cmd-note = Внутренняя заметка в тикете этого клиента (клиент её не видит)
 cmd-admin = Панель администратора
 cmd-help = Как работают кнопки и команды
 cmd-ban = Заблокировать: /ban <id пользователя>
@@ -182,6 +183,7 @@ history-title = 📜 <b>История тикета #{ $id }</b> · послед
 history-empty = Сообщений пока нет.
 history-in = ⬅️ пользователь
 history-out = ➡️ поддержка
+history-note = 📝 Заметка (внутренняя)
 history-row = <b>{ $time }</b> · { $direction } · { $kind }
 
 kind-text = 💬 текст
@@ -305,3 +307,11 @@ size-b = { $value } Б
 size-kb = { NUMBER($value, maximumFractionDigits: 1) } КБ
 size-mb = { NUMBER($value, maximumFractionDigits: 1) } МБ
 size-gb = { NUMBER($value, maximumFractionDigits: 1) } ГБ
+
+## Группа поддержки (SUPPORT_CHAT_ID)
+group-agents-only = 🔒 Отвечать клиентам здесь могут только агенты: ваши сообщения в этой теме никому не доставляются.
+group-note-kept = 📝 Заметка сохранена в истории тикета #{ $id }; клиент её не видит.
+group-note-empty = 📝 Напишите заметку после команды: /note клиент предпочитает почту.
+group-reply-toast = Чтобы ответить на тикет #{ $id }, просто напишите в этой теме: каждое сообщение агента здесь уходит клиенту.
+conv-topic-closed = ✅ Тикет #{ $id } закрыл(а) { $agent }.
+conv-topic-rated = ⭐ Клиент оценил тикет #{ $id }: { $stars }

@@ -33,6 +33,7 @@ export const VARIABLES = [
   "DEFAULT_LOCALE",
   "ALERT_CHAT_ID",
   "ALERT_TOPIC_ID",
+  "SUPPORT_CHAT_ID",
   "START_ALERT",
   "SHUTDOWN_ALERT",
   "TIMEZONE",
@@ -68,6 +69,8 @@ export interface Config {
   defaultLocale: Locale;
   alertChatId?: number;
   alertTopicId?: number;
+  /** The support group (a forum supergroup): agents work there, one topic per customer. */
+  supportChatId?: number;
   /** Start-up alert text; undefined means the localized default. */
   startAlert?: string;
   /** Shutdown alert text; undefined means the localized default. */
@@ -299,12 +302,19 @@ export function parseConfig(env: Env): Config {
     );
   }
 
+  const supportExpected = "a forum supergroup's id, like -1001234567890 (send /id in the group)";
+  const supportChatId = optionalChatId(env, "SUPPORT_CHAT_ID", supportExpected);
+  if (supportChatId !== undefined && supportChatId >= 0) {
+    throw new ConfigError("SUPPORT_CHAT_ID", String(supportChatId), supportExpected);
+  }
+
   return {
     botToken,
     adminIds: [...new Set(adminIds.map(Number))],
     defaultLocale: locale as Locale,
     alertChatId,
     alertTopicId,
+    supportChatId,
     startAlert: read(env, "START_ALERT"),
     shutdownAlert: read(env, "SHUTDOWN_ALERT"),
     timezone,

@@ -1,6 +1,7 @@
 /**
- * Bot commands shown in Telegram's menu: the users' list per language, and for
- * each admin the admin list in that admin's chat only (scope `chat`).
+ * Bot commands shown in Telegram's menu: the users' list per language, for
+ * each admin the admin list in that admin's chat only (scope `chat`), and the
+ * agents' list in the support group.
  *
  * @module
  */
@@ -32,6 +33,17 @@ export function adminCommands(deps: Pick<BotDeps, "i18n">, locale: Locale): BotC
   ];
 }
 
+/** Commands shown in the support group (everyone there sees them; only agents' work). */
+export function groupCommands(deps: Pick<BotDeps, "i18n">, locale: Locale): BotCommand[] {
+  const t = (key: string) => deps.i18n.t(locale, key);
+  return [
+    { command: "note", description: t("cmd-note") },
+    { command: "admin", description: t("cmd-admin") },
+    { command: "help", description: t("cmd-help") },
+    { command: "id", description: t("cmd-id") },
+  ];
+}
+
 /**
  * Registers the command lists with setMyCommands: the default list (in
  * DEFAULT_LOCALE), one per language code, and each admin's own list. A
@@ -58,6 +70,16 @@ export async function registerCommands(api: Api, deps: BotDeps): Promise<void> {
       async () =>
         api.setMyCommands(adminCommands(deps, await adminLocale(deps, adminId)), {
           scope: { type: "chat", chat_id: adminId },
+        }),
+    );
+  }
+  const group = deps.config.supportChatId;
+  if (group !== undefined) {
+    await attempt(
+      "support group",
+      () =>
+        api.setMyCommands(groupCommands(deps, deps.config.defaultLocale), {
+          scope: { type: "chat", chat_id: group },
         }),
     );
   }

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { type Bot, GrammyError, HttpError } from "grammy";
+import { type Api, type Bot, GrammyError, HttpError } from "grammy";
 import type { BotContext } from "./context.ts";
 import { describeError, type Logger } from "../log.ts";
 import { redactUrl } from "../config.ts";
@@ -92,4 +92,37 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
     };
     signal.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/**
+ * What keeps SUPPORT_CHAT_ID from working, in words for the self-hoster, or
+ * null when the chat is a forum where the bot may manage topics. Network
+ * failures are thrown (the caller decides); Telegram's refusals are answers.
+ */
+export async function supportGroupProblem(
+  api: Api,
+  chatId: number,
+  botId: number,
+): Promise<string | null> {
+  let chat;
+  try {
+    chat = await api.getChat(chatId);
+  } catch (error) {
+    if (error instanceof GrammyError && error.error_code < 500 && error.error_code !== 429) {
+      return `Telegram does not show the bot that chat (${error.description}): add the bot to the group`;
+    }
+    throw error;
+  }
+  if (chat.type !== "supergroup" || !chat.is_forum) {
+    return "the chat is not a forum: turn on Topics in the group's settings (this makes it a supergroup)";
+  }
+  const member = await api.getChatMember(chatId, botId);
+  if (member.status === "creator") return null;
+  if (member.status !== "administrator") {
+    return "the bot is not an administrator of the group: promote it with the right to manage topics";
+  }
+  if (!member.can_manage_topics) {
+    return "the bot may not manage topics: give it the administrator right 'Manage topics'";
+  }
+  return null;
 }

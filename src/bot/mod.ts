@@ -5,8 +5,9 @@
  * API calls: HTML by default → heartbeat → journal (getUpdates) → auto-retry (429, 5xx)
  * → network retry → pacing (Telegram's limits) → Telegram.
  * Updates: per-chat sequencing → journal (repeats dropped, failures retried) → context
- * (admin check, profile, language) → /id → scope (private chats only from here on) →
- * features (admin first, then users) → legacy-id lookup → unhandled.
+ * (admin check, profile, language) → /id → scope (private chats and the support group
+ * from here on) → support group → features (admin first, then users) → legacy-id
+ * lookup → unhandled.
  *
  * @module
  */
@@ -25,6 +26,7 @@ import { heartbeatTransformer } from "./heartbeat.ts";
 import { handleBotError } from "./middleware/errors.ts";
 import { idFeature } from "./features/id.ts";
 import { scopeFeature } from "./features/scope.ts";
+import { supportGroupFeature } from "./features/support_group.ts";
 import { membershipFeature } from "./features/membership.ts";
 import { unsupportedFeature } from "./features/unsupported.ts";
 import { adminPanelFeature } from "./features/admin_panel.ts";
@@ -97,6 +99,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
 
   bot.use(idFeature);
   bot.use(scopeFeature);
+  bot.use(supportGroupFeature);
   bot.use(membershipFeature);
   bot.use(adminPanelFeature);
   bot.use(startFeature);

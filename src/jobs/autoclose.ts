@@ -18,6 +18,7 @@ import { setLastAutoClose } from "../store/meta.ts";
 import { notifyAdmins } from "../services/notify.ts";
 import { announceClosed } from "../services/closing.ts";
 import { commit, whileLocked } from "../store/locked.ts";
+import { stageTopicNotice, wakeGroup } from "../services/topics.ts";
 
 /** What one sweep did. */
 export interface SweepResult {
@@ -71,7 +72,9 @@ export async function sweepAutoClose(deps: BotDeps, api: Api): Promise<SweepResu
       deps.log.warn("Could not announce an auto-close", { ticket: ticket.id, error });
     }
   }
-  if (closed.length > 0) await notifyAdminsOfAutoClose(api, deps, closed);
+  // With a support group each closure is posted in its customer's topic (the outbox).
+  if (closed.length > 0 && deps.config.supportChatId !== undefined) wakeGroup(deps);
+  else if (closed.length > 0) await notifyAdminsOfAutoClose(api, deps, closed);
   await whileLocked(() => setLastAutoClose(deps.kv, { at: now, closed: closed.length }));
   if (closed.length > 0) {
     deps.log.info("Auto-close sweep", { closed: closed.length, ids: closed.map((t) => t.id) });
@@ -90,7 +93,10 @@ async function closeBatch(deps: BotDeps, ids: number[], now: number): Promise<Ti
   if (due.length === 0) return [];
   const committed = await whileLocked(async () => {
     const op = deps.kv.atomic();
-    for (const { entry, after } of due) stageTicket(op, entry, after);
+    for (const { entry, after } of due) {
+      stageTicket(op, entry, after);
+      stageTopicNotice(op, deps.config, after, "closed");
+    }
     return (await commit(op)).ok;
   });
   if (committed) return due.map(({ after }) => after);
@@ -103,6 +109,7 @@ async function closeBatch(deps: BotDeps, ids: number[], now: number): Promise<Ti
         deps.kv,
         entry.value.id,
         (ticket) => isAutoCloseDue(ticket, now) ? closeTicket(ticket, "auto", now) : null,
+        (op, after) => stageTopicNotice(op, deps.config, after, "closed"),
       )
     );
     if (result) closed.push(result.after);

@@ -49,7 +49,9 @@ export function renderHistory(data: HistoryData, locale: Locale, i18n: Translato
   // Newest first when trimming, so that the most recent messages always fit.
   for (const message of data.messages.toReversed()) {
     const head = t("history-row", {
-      direction: t(message.direction === "in" ? "history-in" : "history-out"),
+      direction: t(
+        message.note ? "history-note" : message.direction === "in" ? "history-in" : "history-out",
+      ),
       time: formatDateTime(message.at, locale, data.timezone),
       kind: t(`kind-${message.kind}`),
     });

@@ -28,7 +28,6 @@ import { reportFailure } from "./alerts.ts";
 import { answerDelivered } from "../domain/ticket.ts";
 import { escapeHtml } from "../html.ts";
 import { userLocale } from "../i18n.ts";
-import { renderCardKeyboard, renderCardText } from "../render/card.ts";
 import { bindT, ticketReplyKeyboard } from "../render/menu.ts";
 import { adminHeader } from "../render/notices.ts";
 import { keys } from "../store/keys.ts";
@@ -53,7 +52,9 @@ import { getUser, markUnreachable } from "../store/users.ts";
 import { isUnreachableError, storedMessages, TEXT_LIMIT } from "../telegram/content.ts";
 import type { Pacer } from "../telegram/pacing.ts";
 import { deliver } from "../telegram/send.ts";
-import { loadCardData } from "./card_data.ts";
+import { agentChats, inTopic, postCard } from "./topics.ts";
+import { displayName } from "../render/card.ts";
+import type { Ticket } from "../domain/ticket.ts";
 import { adminLocale } from "./notify.ts";
 import { GrammyError } from "grammy";
 import { commit, whileLocked } from "../store/locked.ts";
@@ -200,11 +201,14 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
 
   const send = async (chatId: number, batch: Batch) => {
     const item = batch[0].value;
+    if (chatId < 0 && chatId !== deps.config.supportChatId) return await moveToAgents(batch);
     const release = holdClaim(batch);
     try {
       if (item.kind === "card") await sendCard(batch[0]);
       else if (item.kind === "copy") await sendCopies(batch);
-      else await sendNote(batch[0]);
+      else if (item.kind === "sent" || item.kind === "blocked" || item.kind === "failed") {
+        await sendNote(batch[0]);
+      } else await sendTopicNotice(batch[0]);
     } catch (error) {
       await release();
       await failed(chatId, batch, error);
@@ -233,23 +237,48 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
     };
   };
 
+  /**
+   * Items left for a support group that is no longer SUPPORT_CHAT_ID (the
+   * setting changed): cards and customers' messages go to where agents are
+   * now; the group's own notices are dropped with it.
+   */
+  const moveToAgents = async (batch: Batch) => {
+    const to = agentChats(deps.config);
+    const op = deps.kv.atomic();
+    for (const entry of batch) {
+      op.check(entry).delete(entry.key);
+      const { ticketId, seq, kind } = entry.value;
+      if (kind !== "card" && kind !== "copy") continue;
+      for (const chatId of to) stageOutbox(op, { chatId, ticketId, seq, kind });
+    }
+    if ((await commit(op)).ok) to.forEach(wake);
+  };
+
   const sendCard = async (entry: OutboxEntry) => {
     const { chatId, ticketId } = entry.value;
     const ticket = await getTicket(deps.kv, ticketId);
     if (!ticket) return await whileLocked(() => deps.kv.delete(entry.key));
-    const locale = await adminLocale(deps, chatId);
-    const card = await loadCardData(deps, ticket);
-    const sent = await api.sendMessage(chatId, renderCardText(card, locale, deps.i18n), {
-      reply_markup: renderCardKeyboard(card, locale, deps.i18n),
-      link_preview_options: { is_disabled: true },
-    });
-    // A Telegram reply to the card answers the ticket: it links to the ticket as seq 0.
-    await commit(
-      deps.kv.atomic().set(keys.copy(chatId, sent.message_id), { ticketId, seq: 0 }).delete(
-        entry.key,
-      ),
+    const done = (op: Deno.AtomicOperation) => void op.delete(entry.key);
+    if (chatId !== deps.config.supportChatId) {
+      return await postCard(deps, api, { chatId }, ticket, done);
+    }
+    await inTopic(
+      deps,
+      api,
+      { ticket, postsCard: true },
+      (threadId) => postCard(deps, api, { chatId, threadId }, ticket, done),
     );
   };
+
+  /** Runs `send` in the customer's topic when `chatId` is the support group. */
+  const where = <T>(
+    chatId: number,
+    ticket: Ticket,
+    send: (to: { chatId: number; threadId?: number }) => Promise<T>,
+  ): Promise<T> =>
+    chatId === deps.config.supportChatId
+      ? inTopic(deps, api, { ticket }, (threadId) => send({ chatId, threadId }))
+      : send({ chatId });
 
   const sendCopies = async (batch: Batch) => {
     const { chatId, ticketId } = batch[0].value;
@@ -269,19 +298,21 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
       const t = bindT(deps.i18n, await adminLocale(deps, chatId));
       const headerHtml = adminHeader(t, ticket.id, user, ticket.userId);
       const keyboard = ticketReplyKeyboard(t, ticket.id);
-      if (batch.length > 1) {
+      ids = await where(chatId, ticket, async (to) => {
+        if (batch.length === 1) {
+          // A ticket's first message comes right under its card, which has the buttons.
+          return await deliver(api, to, storedMessages(first), {
+            headerHtml,
+            keyboard: first.seq === 1 ? undefined : keyboard,
+          });
+        }
         const texts = records.map((record) => escapeHtml(record!.text!)).join("\n\n");
         const sent = await api.sendMessage(chatId, `${headerHtml}\n\n${texts}`, {
           reply_markup: keyboard,
+          ...(to.threadId === undefined ? {} : { message_thread_id: to.threadId }),
         });
-        ids = [sent.message_id];
-      } else {
-        // A ticket's first message comes right under its card, which has the buttons.
-        ids = await deliver(api, { chatId }, storedMessages(first), {
-          headerHtml,
-          keyboard: first.seq === 1 ? undefined : keyboard,
-        });
-      }
+        return [sent.message_id];
+      });
     } else {
       const t = bindT(deps.i18n, userLocale(user, deps.config.defaultLocale));
       ids = await deliver(api, { chatId }, storedMessages(first), {
@@ -289,12 +320,14 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
       });
     }
     const copy: MessageRef = { chatId, messageIds: ids };
+    const answer = first.direction === "out";
+    // An answer written in the support group needs no note: the agents see it there.
+    const note = answer && first.source.chatId !== deps.config.supportChatId;
     for (const [index, entry] of batch.entries()) {
       const { seq } = entry.value;
-      const answer = first.direction === "out";
       await recordCopies(deps.kv, { ticketId, seq, copies: [copy] }, (op) => {
         op.delete(entry.key);
-        if (answer) stageOutbox(op, { chatId: first.authorId, ticketId, seq, kind: "sent" });
+        if (note) stageOutbox(op, { chatId: first.authorId, ticketId, seq, kind: "sent" });
       });
       if (answer && index === 0) {
         // The customer has the answer: auto-close counts from now.
@@ -304,7 +337,7 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
           ticketId,
           (t) => answerDelivered(t, now, deps.config.autoCloseAfterHours),
         );
-        wake(first.authorId);
+        if (note) wake(first.authorId);
       }
     }
   };
@@ -327,10 +360,18 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
         },
       }
       : {};
-    const sent = await api.sendMessage(chatId, t(key, { id: String(ticketId) }), {
-      ...(kind === "sent" ? { reply_markup: ticketReplyKeyboard(t, ticketId) } : {}),
-      ...replyTo,
-    });
+    const ticket = await getTicket(deps.kv, ticketId);
+    if (!ticket) return await whileLocked(() => deps.kv.delete(entry.key));
+    const sent = await where(
+      chatId,
+      ticket,
+      (to) =>
+        api.sendMessage(chatId, t(key, { id: String(ticketId) }), {
+          ...(kind === "sent" ? { reply_markup: ticketReplyKeyboard(t, ticketId) } : {}),
+          ...(to.threadId === undefined ? {} : { message_thread_id: to.threadId }),
+          ...replyTo,
+        }),
+    );
     await commit(
       deps.kv.atomic().set(keys.copy(chatId, sent.message_id), { ticketId, seq }).delete(entry.key),
     );
@@ -376,16 +417,52 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
     if (answer && unreachable) await markUnreachable(deps.kv, chatId);
     const op = deps.kv.atomic();
     for (const entry of batch) op.delete(entry.key);
+    // The agent hears of it where the answer was written: the support group, or their chat.
+    const noteChat = record?.source.chatId === deps.config.supportChatId
+      ? record!.source.chatId
+      : record?.authorId ?? 0;
     if (answer) {
       stageOutbox(op, {
-        chatId: record!.authorId,
+        chatId: noteChat,
         ticketId: item.ticketId,
         seq: item.seq,
         kind: unreachable ? "blocked" : "failed",
       });
     }
     await commit(op);
-    if (answer) wake(record!.authorId);
+    if (answer) wake(noteChat);
+  };
+
+  /**
+   * What the support group's topic shows of a ticket besides its messages:
+   * its closure, its rating, or (with every item there) its status in the
+   * topic's name.
+   */
+  const sendTopicNotice = async (entry: OutboxEntry) => {
+    const { chatId, ticketId, kind } = entry.value;
+    const ticket = await getTicket(deps.kv, ticketId);
+    if (!ticket || chatId !== deps.config.supportChatId) {
+      return await whileLocked(() => deps.kv.delete(entry.key));
+    }
+    const t = bindT(deps.i18n, await adminLocale(deps, chatId));
+    const text = kind === "closed"
+      ? await closureText(t, ticket)
+      : kind === "rated"
+      ? t("conv-topic-rated", { id: String(ticketId), stars: "⭐".repeat(ticket.rating ?? 0) })
+      : undefined;
+    await inTopic(deps, api, { ticket }, async (threadId) => {
+      if (text) await api.sendMessage(chatId, text, { message_thread_id: threadId });
+    });
+    await whileLocked(() => deps.kv.delete(entry.key));
+  };
+
+  const closureText = async (t: ReturnType<typeof bindT>, ticket: Ticket): Promise<string> => {
+    const id = String(ticket.id);
+    if (ticket.closedBy === "auto" || ticket.closedBy === undefined) {
+      return t("jobs-autoclose-admin-one", { id, hours: deps.config.autoCloseAfterHours });
+    }
+    const agent = await getUser(deps.kv, ticket.closedBy);
+    return t("conv-topic-closed", { id, agent: escapeHtml(displayName(agent, ticket.closedBy)) });
   };
 
   return {

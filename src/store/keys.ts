@@ -17,6 +17,9 @@
  * | ["copy", chatId, messageId]                 | CopyLink               | same atomic as the message   |
  * | ["outbox", chatId, ticketId, seq, kind]      | OutboxItem             | same atomic as the message   |
  * | ["album", chatId, mediaGroupId]             | AlbumRecord (expires)  | tickets.ts                   |
+ * | ["topic", chatId, userId]                   | TopicEntry             | topics.ts                    |
+ * | ["topic_user", chatId, threadId]            | userId                 | same atomic as the topic     |
+ * | ["topic_warned", chatId, threadId, memberId] | true                  | topics.ts                    |
  * | ["first_response", day, ms, ticketId]       | null                   | same atomic as the ticket    |
  * | ["legacy_ticket", legacyId]                 | ticketId               | same atomic as the ticket    |
  * | ["legacy_ban", userId]                      | LegacyBanRecord        | same atomic as the user      |
@@ -81,6 +84,10 @@ export const keys = {
   outboxOf: (chatId: number) => ["outbox", chatId] as const,
   outboxAll: () => ["outbox"] as const,
   album: (chatId: number, mediaGroupId: string) => ["album", chatId, mediaGroupId] as const,
+  topic: (chatId: number, userId: number) => ["topic", chatId, userId] as const,
+  topicUser: (chatId: number, threadId: number) => ["topic_user", chatId, threadId] as const,
+  topicWarned: (chatId: number, threadId: number, memberId: number) =>
+    ["topic_warned", chatId, threadId, memberId] as const,
   firstResponse: (day: string, ms: number, ticketId: number) =>
     ["first_response", day, ms, ticketId] as const,
   firstResponsesOfDay: (day: string) => ["first_response", day] as const,

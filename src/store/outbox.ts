@@ -16,10 +16,20 @@ import { commit } from "./locked.ts";
 
 /**
  * What an item sends: a ticket's card ("card", seq 0), a copy of message `seq`
- * ("copy": a customer's message to an agent, an answer to the customer), or
- * the agent's note about an answer ("sent", "blocked", "failed").
+ * ("copy": a customer's message to an agent, an answer to the customer), the
+ * agent's note about an answer ("sent", "blocked", "failed"), or, in the
+ * support group's topic, the ticket's closure ("closed"), its rating
+ * ("rated"), or the topic's name following the ticket's status ("topic").
  */
-export type OutboxKind = "card" | "copy" | "sent" | "blocked" | "failed";
+export type OutboxKind =
+  | "card"
+  | "copy"
+  | "sent"
+  | "blocked"
+  | "failed"
+  | "closed"
+  | "rated"
+  | "topic";
 
 /** One item waiting to be sent. Times are `Date.now()` milliseconds. */
 export interface OutboxItem {

@@ -30,11 +30,13 @@ export function ratingReadKeys(ticketId: number): [Deno.KvKey, Deno.KvKey] {
 }
 
 /**
- * Rates a closed ticket of `userId`; a second rating of the same ticket is refused.
+ * Rates a closed ticket of `userId`; a second rating of the same ticket is
+ * refused. `extra` adds mutations to the commit.
  */
 export async function rateTicket(
   kv: Deno.Kv,
   rating: RatingRecord,
+  extra?: (op: Deno.AtomicOperation, after: Ticket) => void,
 ): Promise<RateResult> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const [ticketEntry, ratingEntry] = await kv.getMany<[Ticket, RatingRecord]>(
@@ -51,6 +53,7 @@ export async function rateTicket(
       .check(ratingEntry)
       .set(keys.ticket(ticket.id), after);
     stageRating(op, rating);
+    extra?.(op, after);
     if ((await commit(op)).ok) return { ok: true, ticket: after, rating };
   }
   throw new Error(`Could not rate ticket #${rating.ticketId}: too much contention`);

@@ -12,6 +12,7 @@ import { dayOf, keys } from "./keys.ts";
 import { decrement, increment } from "./counters.ts";
 import { readMany } from "./read_many.ts";
 import {
+  afterSupportMessage,
   afterUserMessage,
   inboxPosition,
   openTicket,
@@ -58,6 +59,8 @@ export interface TicketMessage {
   authorId: number;
   /** The original message(s) in the sender's chat. */
   source: MessageRef;
+  /** An agent's internal note (`/note` in the support group): never sent to the customer. */
+  note?: true;
   /** Copies the bot delivered (admin chats for "in", the user's chat for "out"). */
   copies: MessageRef[];
 }
@@ -504,6 +507,86 @@ export async function addSupportMessage(
     input.extra?.(op, message);
   });
   return result && message ? { ticket: result.after, before: result.before, message } : null;
+}
+
+/** What {@link openBySupport} stores. */
+export interface SupportOpenInput {
+  userId: number;
+  agentId: number;
+  content: NewMessage;
+  /** Where the new ticket's card goes (the support group). */
+  cardTo: readonly number[];
+  readyAt?: number;
+  extra?: (op: Deno.AtomicOperation, stored: TicketMessage) => void;
+}
+
+/**
+ * Opens a ticket with an agent's message, for a customer who has none open
+ * (an agent wrote in the customer's topic): in progress, the customer's turn,
+ * with its card and the copy to the customer in the outbox. Returns null when
+ * the customer has an open ticket now: that one is answered instead.
+ */
+export async function openBySupport(
+  kv: Deno.Kv,
+  input: SupportOpenInput,
+): Promise<{ ticket: Ticket; message: TicketMessage } | null> {
+  const stored = shorten(input.content);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (attempt >= 5) await backoff(attempt);
+    const [index, seqEntry] = await kv.getMany<[number, Deno.KvU64]>([
+      keys.openTicket(input.userId),
+      keys.ticketSeq(),
+    ]);
+    if (index.value !== null) return null;
+    const id = Number(seqEntry.value?.value ?? 0n) + 1;
+    const opened: Ticket = {
+      ...openTicket(id, input.userId, stored.at),
+      messageCount: 0,
+      lastUserMessageAt: undefined,
+    };
+    const ticket = afterSupportMessage(opened, input.agentId, stored.at);
+    const message: TicketMessage = { ...stored, ticketId: id, seq: 1, copies: [] };
+    const op = kv.atomic()
+      .check(index)
+      .check(seqEntry)
+      .check({ key: keys.ticket(id), versionstamp: null })
+      .set(keys.ticketSeq(), new Deno.KvU64(BigInt(id)));
+    stageNewTicket(op, ticket);
+    op.set(keys.ticketMessage(id, 1), message);
+    linkSource(op, message);
+    for (const chatId of input.cardTo) {
+      stageOutbox(op, { chatId, ticketId: id, seq: 0, kind: "card" });
+    }
+    stageCopies(op, id, 1, { to: [input.userId], readyAt: input.readyAt });
+    input.extra?.(op, message);
+    if ((await commit(op)).ok) return { ticket, message };
+  }
+  throw new Error(`Could not open a ticket for user ${input.userId}: too much contention`);
+}
+
+/**
+ * Keeps an agent's internal note in a ticket's history (open or closed): no
+ * copy to anyone, the turn and the status stay. Returns null when the ticket
+ * does not exist.
+ */
+export async function addNote(
+  kv: Deno.Kv,
+  ticketId: number,
+  content: NewMessage,
+): Promise<{ ticket: Ticket; message: TicketMessage } | null> {
+  const stored = shorten(content);
+  let message: TicketMessage | undefined;
+  const result = await updateTicket(
+    kv,
+    ticketId,
+    (ticket) => ({ ...ticket, messageCount: ticket.messageCount + 1 }),
+    (op, after) => {
+      message = { ...stored, note: true, ticketId, seq: after.messageCount, copies: [] };
+      op.set(keys.ticketMessage(ticketId, message.seq), message);
+      linkSource(op, message);
+    },
+  );
+  return result && message ? { ticket: result.after, message } : null;
 }
 
 /**

@@ -49,6 +49,9 @@ const MESSAGE_COUNT: Record<string, (payload: Record<string, unknown>) => number
   sendLocation: () => 1,
   sendVenue: () => 1,
   sendContact: () => 1,
+  // A topic created or renamed posts a service message in the group.
+  createForumTopic: () => 1,
+  editForumTopic: () => 1,
 };
 
 class Bucket {

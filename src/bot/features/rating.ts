@@ -11,6 +11,7 @@ import { decode } from "../../render/callbacks.ts";
 import { rateTicket } from "../../store/ratings.ts";
 import { getUser } from "../../store/users.ts";
 import { notifyAdmins } from "../../services/notify.ts";
+import { stageTopicNotice, wakeGroup } from "../../services/topics.ts";
 import { bindT, stars } from "../../render/menu.ts";
 import { ticketLinkHtml, userLabelHtml } from "../../render/notices.ts";
 
@@ -30,7 +31,7 @@ ratingFeature.callbackQuery(/^r:/, async (ctx) => {
     userId: ctx.from.id,
     stars: callback.stars,
     at: deps.clock.now(),
-  });
+  }, (op, after) => stageTopicNotice(op, deps.config, after, "rated"));
   if (!result.ok) {
     const already = result.reason === "already_rated";
     await ctx.answerCallbackQuery({
@@ -42,6 +43,8 @@ ratingFeature.callbackQuery(/^r:/, async (ctx) => {
   await ctx.answerCallbackQuery({ text: stars(callback.stars) });
   const thanks = ctx.t("conv-rate-thanks", { id, stars: stars(callback.stars) });
   await editPressed(ctx, thanks).catch(() => ctx.reply(thanks));
+  // With a support group the rating goes to the customer's topic (the outbox).
+  if (deps.config.supportChatId !== undefined) return wakeGroup(deps);
   // The rating comes from the user's private chat: the context holds the user's record.
   const user = ctx.profile ?? await getUser(deps.kv, ctx.from.id);
   await notifyAdmins(ctx.api, deps, (locale) => ({

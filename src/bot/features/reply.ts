@@ -8,66 +8,14 @@
  * @module
  */
 import { Composer } from "grammy";
-import type { Message } from "grammy/types";
 import type { BotContext } from "../context.ts";
 import { editPressed } from "../screen.ts";
-import { afterSupportMessage } from "../../domain/ticket.ts";
-import {
-  addSupportMessage,
-  findByCopies,
-  getTicket,
-  joinStoredAlbum,
-  stageAlbum,
-} from "../../store/tickets.ts";
-import { clearReplyMode, getReplyMode, stageClearReplyMode } from "../../store/reply_modes.ts";
+import { type AnswerTarget, storeAnswer } from "../answer.ts";
+import { findByCopies, joinStoredAlbum } from "../../store/tickets.ts";
+import { clearReplyMode, getReplyMode } from "../../store/reply_modes.ts";
 import { clearPending } from "../../store/pending.ts";
 import { encode } from "../../render/callbacks.ts";
-import { ALBUM_WAIT_MS, isCommand, recordOf } from "../../telegram/content.ts";
-
-/** The ticket an admin's message answers. */
-interface Target {
-  ticketId: number;
-  viaMode: boolean;
-}
-
-/**
- * Stores an admin's message (one, or an album's first item) as an answer,
- * with its copy to the customer in the outbox; refuses closed and unknown
- * tickets (the admin is told). An answer given in reply mode leaves it, in
- * the same commit, or on its own when the answer is refused.
- */
-async function storeAnswer(
-  ctx: BotContext,
-  target: Target,
-  message: Message,
-): Promise<void> {
-  const { deps } = ctx;
-  const adminId = ctx.from!.id;
-  const now = deps.clock.now();
-  const album = message.media_group_id;
-  const stored = await addSupportMessage(deps.kv, {
-    ticketId: target.ticketId,
-    content: recordOf([message], { direction: "out", authorId: adminId, at: now }),
-    change: (ticket) =>
-      ticket.status === "closed" ? null : afterSupportMessage(ticket, adminId, now),
-    readyAt: album ? Date.now() + ALBUM_WAIT_MS : 0,
-    extra: (op, record) => {
-      if (target.viaMode) stageClearReplyMode(op, adminId);
-      if (album) {
-        const albumRecord = { ticketId: record.ticketId, seq: record.seq };
-        stageAlbum(op, { chatId: message.chat.id, mediaGroupId: album, record: albumRecord });
-      }
-    },
-  });
-  if (stored) {
-    deps.wake(stored.ticket.userId);
-    return;
-  }
-  if (target.viaMode) await clearReplyMode(deps.kv, adminId);
-  const ticket = await getTicket(deps.kv, target.ticketId);
-  const key = ticket ? "conv-reply-closed" : "conv-ticket-missing";
-  await ctx.reply(ctx.t(key, { id: String(target.ticketId) }));
-}
+import { ALBUM_WAIT_MS, isCommand } from "../../telegram/content.ts";
 
 /**
  * The ticket an admin's message answers: a Telegram reply to a ticket message
@@ -76,7 +24,7 @@ async function storeAnswer(
 async function targetTicket(
   ctx: BotContext,
   repliedTicket: number | undefined,
-): Promise<Target | null> {
+): Promise<AnswerTarget | null> {
   if (repliedTicket !== undefined) return { ticketId: repliedTicket, viaMode: false };
   const mode = await getReplyMode(ctx.deps.kv, ctx.from!.id, ctx.deps.clock.now());
   return mode ? { ticketId: mode.ticketId, viaMode: true } : null;

@@ -1,8 +1,9 @@
 /**
- * Where the bot works: private chats. In groups, supergroups and channels
- * only `/id` is answered (id.ts runs before this); every other update there
- * (messages, admin commands, service messages, membership changes) is ignored,
- * so nothing about tickets is ever shown outside a private chat.
+ * Where the bot works: private chats, and the support group (SUPPORT_CHAT_ID,
+ * support_group.ts). In other groups, supergroups and channels only `/id` is
+ * answered (id.ts runs before this); every other update there (messages,
+ * admin commands, service messages, membership changes) is ignored, so
+ * nothing about tickets is ever shown outside those chats.
  *
  * @module
  */
@@ -13,6 +14,8 @@ import type { BotContext } from "../context.ts";
 export const scopeFeature = new Composer<BotContext>();
 
 scopeFeature.use(async (ctx, next) => {
-  if (ctx.chat && ctx.chat.type !== "private") return;
+  if (ctx.chat && ctx.chat.type !== "private" && ctx.chat.id !== ctx.deps.config.supportChatId) {
+    return;
+  }
   await next();
 });

@@ -21,6 +21,7 @@ import { bindT, cancelKeyboard } from "../../render/menu.ts";
 import { announceClosed } from "../../services/closing.ts";
 import { loadCardData } from "../../services/card_data.ts";
 import { editPressed } from "../screen.ts";
+import { stageTopicNotice, wakeGroup } from "../../services/topics.ts";
 
 /**
  * Sends the card of ticket `ticketId` to `chatId` (in `locale`). Replying to
@@ -109,7 +110,9 @@ ticketActionsFeature.callbackQuery(/^t:/, async (ctx, next) => {
         deps.kv,
         ticketId,
         (ticket) => ticket.status === "new" ? takeTicket(ticket, adminId) : null,
+        (op, after) => stageTopicNotice(op, deps.config, after, "topic"),
       );
+      if (result) wakeGroup(deps);
       const text = result
         ? ctx.t("conv-take-done", { id })
         : current.status === "closed"
@@ -121,6 +124,14 @@ ticketActionsFeature.callbackQuery(/^t:/, async (ctx, next) => {
     case "reply": {
       if (current.status === "closed") {
         await ctx.answerCallbackQuery({ text: ctx.t("conv-stale-closed", { id }) });
+        break;
+      }
+      if (ctx.chat?.id === deps.config.supportChatId) {
+        // In the support group, writing in the customer's topic is the answer.
+        await ctx.answerCallbackQuery({
+          text: ctx.t("group-reply-toast", { id }),
+          show_alert: true,
+        });
         break;
       }
       await setReplyMode(deps.kv, adminId, { ticketId, since: now, userId: current.userId });
@@ -135,11 +146,13 @@ ticketActionsFeature.callbackQuery(/^t:/, async (ctx, next) => {
         deps.kv,
         ticketId,
         (ticket) => ticket.status === "closed" ? null : closeTicket(ticket, adminId, now),
+        (op, after) => stageTopicNotice(op, deps.config, after, "closed"),
       );
       if (!result) {
         await ctx.answerCallbackQuery({ text: ctx.t("conv-stale-closed", { id }) });
         break;
       }
+      wakeGroup(deps);
       const notice = await announceClosed(ctx.api, deps, result.after, { auto: false });
       const key = notice === "sent"
         ? "conv-close-done"

@@ -23,6 +23,7 @@ import {
 import { getUser, markUnreachable } from "../../store/users.ts";
 import { stageClearPending } from "../../store/pending.ts";
 import { adminLocale } from "../../services/notify.ts";
+import { agentChats, inTopic } from "../../services/topics.ts";
 import { reportFailure } from "../../services/alerts.ts";
 import {
   ALBUM_WAIT_MS,
@@ -82,7 +83,7 @@ async function store(
     userId,
     content: recordOf(messages, { direction: "in", authorId: userId, at: now }),
     mayOpen: options.problem === null,
-    delivery: { to: deps.config.adminIds, readyAt: options.readyAt },
+    delivery: { to: agentChats(deps.config), readyAt: options.readyAt },
     extra: (op, stored) => {
       stageClearPending(op, userId);
       if (options.album) {
@@ -95,7 +96,7 @@ async function store(
     },
   });
   if (!result) return false;
-  for (const adminId of deps.config.adminIds) deps.wake(adminId);
+  for (const chatId of agentChats(deps.config)) deps.wake(chatId);
   if (result.created) {
     await tellUser(ctx, ctx.t("conv-ticket-created", { id: String(result.ticket.id) }));
   }
@@ -130,7 +131,7 @@ async function receiveAlbumItem(ctx: BotContext, message: Message): Promise<void
     messageId: message.message_id,
     text: message.caption,
     readyAt,
-    to: () => deps.config.adminIds,
+    to: () => agentChats(deps.config),
   });
   if (joined) return;
   const album = (await getAlbum(deps.kv, userId, groupId)).value;
@@ -182,21 +183,27 @@ users.on("edited_message", async (ctx) => {
   );
   if (!stored) return;
   const user = await getUser(deps.kv, open.userId);
-  const copies = await Promise.all(deps.config.adminIds.map(async (adminId) => {
-    try {
-      const t = bindT(deps.i18n, await adminLocale(deps, adminId));
-      const ids = await deliver(ctx.api, { chatId: adminId }, [edited], {
-        headerHtml: t("conv-admin-edited", {
-          header: adminHeader(t, open.id, user, open.userId),
-        }),
-        keyboard: ticketReplyKeyboard(t, open.id),
-      });
-      return { chatId: adminId, messageIds: ids };
-    } catch (error) {
-      reportFailure(deps, error, "Could not deliver an edit to an admin", { adminId });
-      return null;
-    }
-  }));
+  const copies = await Promise.all(
+    agentChats(deps.config).map(async (chatId) => {
+      try {
+        const t = bindT(deps.i18n, await adminLocale(deps, chatId));
+        const send = (threadId?: number) =>
+          deliver(ctx.api, { chatId, threadId }, [edited], {
+            headerHtml: t("conv-admin-edited", {
+              header: adminHeader(t, open.id, user, open.userId),
+            }),
+            keyboard: ticketReplyKeyboard(t, open.id),
+          });
+        const ids = chatId === deps.config.supportChatId
+          ? await inTopic(deps, ctx.api, { ticket: open }, send)
+          : await send();
+        return { chatId, messageIds: ids };
+      } catch (error) {
+        reportFailure(deps, error, "Could not deliver an edit to the agents", { chatId });
+        return null;
+      }
+    }),
+  );
   await recordCopies(deps.kv, {
     ticketId: open.id,
     seq: stored.message.seq,
