@@ -30,17 +30,18 @@ export interface ScenarioOptions {
   root?: string;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const TOKEN_PATTERN = /\b[a-z]\d+-\d+\b/g;
-const FILLER = "my order has not arrived yet, could you check please";
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const TOKEN_PATTERN = /\b[a-z]\d+-\d+\b/g;
+export const FILLER = "my order has not arrived yet, could you check please";
 const FIRST_CUSTOMER = 5_000_000;
 
-function customer(index: number) {
+/** A new customer (ids from 5,000,000), first name `Customer <index>`. */
+export function customer(index: number) {
   return { id: FIRST_CUSTOMER + index, first_name: `Customer ${index}`, language_code: "en" };
 }
 
 /** Waits for the bot's first long poll; fails when it exits or takes over a minute. */
-async function ready(fake: FakeTelegram, bot: BotProcess): Promise<number> {
+export async function ready(fake: FakeTelegram, bot: BotProcess): Promise<number> {
   const started = performance.now();
   const deadline = started + 60_000;
   let polling = false;
@@ -126,7 +127,7 @@ class Sightings {
   }
 }
 
-function apiErrors(fake: FakeTelegram): number {
+export function apiErrors(fake: FakeTelegram): number {
   return Object.values(fake.stats().errors).reduce((sum, n) => sum + n, 0);
 }
 
@@ -228,7 +229,7 @@ export async function runBurst(
 }
 
 /** VmHWM of a process, MB. */
-function peakRss(pid: number): number {
+export function peakRss(pid: number): number {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
   return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)![1]) / 1024;
 }

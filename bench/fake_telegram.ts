@@ -16,7 +16,15 @@
  *   or `@name`) 20 messages/min × S with a burst of 3, and 30 messages/s × S
  *   overall with a burst of 30. Only calls that put messages into a chat take
  *   tokens (one per message). A call over a limit gets HTTP 429 with
- *   `retry_after` and delivers nothing.
+ *   `retry_after` and delivers nothing;
+ * - a forum supergroup (the support group, when configured): `getChat` says it
+ *   is a forum, `getChatMember` makes the bot an administrator who may manage
+ *   topics, `createForumTopic`, `editForumTopic` (`TOPIC_NOT_MODIFIED` for a
+ *   rename that changes nothing), `closeForumTopic`, `reopenForumTopic` and
+ *   `deleteForumTopic` work on its topics, and `message_thread_id` must name a
+ *   live topic there ("message thread not found"). Topic creations, renames,
+ *   closings and reopenings post a service message and take a token of the
+ *   group's limit like any message.
  *
  * The limits are checked when a request arrives; the answer leaves after the
  * delay, and a delivered message is recorded, per receiving chat, with the time
@@ -32,8 +40,40 @@ export interface Delivered {
   method: string;
   /** `performance.now()` when the answer left the fake. */
   at: number;
-  /** Text or caption ("" when none). */
+  /** Text or caption ("" when none); a topic's name for a topic's service message. */
   text: string;
+  /** The forum topic it landed in (absent: a chat without topics, or a forum's General). */
+  threadId?: number;
+  /** A service message (a topic created, renamed, closed or reopened), not a sent one. */
+  service?: boolean;
+}
+
+/** A forum topic of the fake's support group. */
+export interface FakeTopic {
+  chatId: number;
+  /** Its `message_thread_id` (the id of the service message that created it). */
+  threadId: number;
+  /** Its names, first the one it was created with, then every rename. */
+  names: string[];
+  iconColor: number;
+  closed: boolean;
+  /** Deleted by the bot (`deleteForumTopic`) or by a member ({@link FakeTelegram.deleteTopic}). */
+  deleted: boolean;
+  /** `performance.now()` when it was created (the call's arrival). */
+  createdAt: number;
+}
+
+/** The support group: a supergroup, by default a forum where the bot may manage topics. */
+export interface FakeSupportChat {
+  /** Negative, like -1001234567890. */
+  id: number;
+  title?: string;
+  /** Topics turned on; default true. */
+  isForum?: boolean;
+  /** The bot is an administrator (default true)… */
+  botIsAdmin?: boolean;
+  /** …with the right to manage topics (default true). */
+  canManageTopics?: boolean;
 }
 
 /** The fake's limits: rates per second before scaling, bursts in messages. */
@@ -69,6 +109,8 @@ export interface FakeTelegramOptions {
   token: string;
   /** Limits before scaling; default {@link TELEGRAM_LIMITS}. */
   limits?: Limits;
+  /** A forum supergroup the bot administers (SUPPORT_CHAT_ID). */
+  supportChat?: FakeSupportChat;
 }
 
 /** Counts kept by the fake. */
@@ -76,6 +118,8 @@ export interface FakeStats {
   calls: Record<string, number>;
   /** Calls answered 429 (nothing delivered). */
   limited_429: number;
+  /** The same, by method. */
+  limitedByMethod: Record<string, number>;
   /** Other error answers, by `"<code> <method>: <description>"`. */
   errors: Record<string, number>;
   /** Messages delivered into chats. */
@@ -102,8 +146,16 @@ export interface FakeTelegram {
   ): { updateId: number; messageId: number; at: number };
   /** Resolves when the next `getUpdates` call is waiting (or at once if one is). */
   polling(): Promise<void>;
-  /** Every message delivered to `chatId`, in order. */
+  /** Every message delivered to `chatId`, in order (service messages of topics included). */
   deliveries(chatId: number): Delivered[];
+  /** The topics of a forum chat, deleted ones included, in the order they were created. */
+  topics(chatId: number): FakeTopic[];
+  /** One topic, or undefined. */
+  topic(chatId: number, threadId: number): FakeTopic | undefined;
+  /** A member deletes a topic: later messages into it get "message thread not found". */
+  deleteTopic(chatId: number, threadId: number): void;
+  /** Called for every call when it arrives, before it is checked. */
+  onCall(listener: (method: string, params: Record<string, unknown>) => void): () => void;
   /** Called for every delivered message, when its answer leaves. */
   onDeliver(listener: (message: Delivered) => void): () => void;
   /** Updates handed out by getUpdates at least once. */
@@ -231,6 +283,7 @@ export function startFakeTelegram(options: FakeTelegramOptions): FakeTelegram {
   // ------------------------------------------------------------ state
   const calls: Record<string, number> = {};
   const errors: Record<string, number> = {};
+  const limitedByMethod: Record<string, number> = {};
   let limited = 0;
   let deliveredCount = 0;
   let delaySum = 0;
@@ -253,6 +306,24 @@ export function startFakeTelegram(options: FakeTelegramOptions): FakeTelegram {
   };
   const deliveredTo = new Map<number, Delivered[]>();
   const listeners = new Set<(message: Delivered) => void>();
+  const callListeners = new Set<(method: string, params: Params) => void>();
+
+  /** The support group, and the topics of each forum chat by thread id. */
+  const support = options.supportChat
+    ? {
+      title: "Support",
+      isForum: true,
+      botIsAdmin: true,
+      canManageTopics: true,
+      ...options.supportChat,
+    }
+    : undefined;
+  const forums = new Map<number, Map<number, FakeTopic>>();
+  if (support?.isForum) {
+    forums.set(support.id, new Map());
+    // Thread 1 is the General topic; the group has some history before the bench.
+    chat(support.id).next = 100;
+  }
 
   const globalBucket = new Bucket(limits.globalRate * scale / 1000, limits.globalBurst);
   const chatBuckets = new Map<number, Bucket>();
@@ -288,9 +359,74 @@ export function startFakeTelegram(options: FakeTelegramOptions): FakeTelegram {
     throw new ApiError(400, "Bad Request: chat not found");
   };
   const chatObject = (id: number) =>
-    id > 0
-      ? { id, type: "private", first_name: `User ${id}` }
+    id > 0 ? { id, type: "private", first_name: `User ${id}` } : id === support?.id
+      ? {
+        id,
+        type: "supergroup",
+        title: support.title,
+        ...(support.isForum ? { is_forum: true } : {}),
+      }
       : { id, type: "supergroup", title: `Group ${id}` };
+  /** The bot in the support group: an administrator (with or without topics), or a member. */
+  const botMember = () =>
+    support?.botIsAdmin
+      ? {
+        status: "administrator",
+        user: botInfo,
+        can_be_edited: false,
+        is_anonymous: false,
+        can_manage_chat: true,
+        can_delete_messages: true,
+        can_manage_video_chats: true,
+        can_restrict_members: true,
+        can_promote_members: false,
+        can_change_info: true,
+        can_invite_users: true,
+        can_post_stories: false,
+        can_edit_stories: false,
+        can_delete_stories: false,
+        can_pin_messages: true,
+        can_manage_topics: support.canManageTopics,
+      }
+      : { status: "member", user: botInfo };
+  const userOf = (id: number) => ({ id, is_bot: false, first_name: `User ${id}` });
+
+  /**
+   * The topic a message goes into: undefined for none (or a forum's General,
+   * thread 1); a forum's live topic; else "message thread not found". Outside
+   * forums `message_thread_id` is not checked.
+   */
+  const threadOf = (chatId: number, params: Params): number | undefined => {
+    const raw = params.message_thread_id;
+    if (raw === undefined || raw === null) return undefined;
+    const threadId = Number(raw);
+    const forum = forums.get(chatId);
+    if (!forum) return Number.isInteger(threadId) ? threadId : undefined;
+    if (threadId === 1) return undefined;
+    const topic = forum.get(threadId);
+    if (!topic || topic.deleted) throw new ApiError(400, "Bad Request: message thread not found");
+    return threadId;
+  };
+  /** A live topic for the topic methods, or their errors. */
+  const topicFor = (chatId: number, params: Params): FakeTopic => {
+    const forum = forums.get(chatId);
+    if (!forum) throw new ApiError(400, "Bad Request: the chat is not a forum");
+    if (chatId === support?.id && !(support.botIsAdmin && support.canManageTopics)) {
+      throw new ApiError(400, "Bad Request: not enough rights to manage topics");
+    }
+    const topic = forum.get(Number(params.message_thread_id));
+    if (!topic || topic.deleted) throw new ApiError(400, "Bad Request: TOPIC_ID_INVALID");
+    return topic;
+  };
+  /** Telegram's six topic icon colours; the first is the default. */
+  const ICON_COLORS = [0x6FB9F0, 0xFFD67E, 0xCB86DB, 0x8EEE98, 0xFF93B2, 0xFB6F5F];
+  /** A topic's name: 1 to 128 characters (counted as code points here). */
+  const topicName = (value: unknown): string => {
+    const name = typeof value === "string" ? value : "";
+    if (!name.trim()) throw new ApiError(400, "Bad Request: TOPIC_TITLE_EMPTY");
+    if ([...name].length > 128) throw new ApiError(400, "Bad Request: TOPIC_TITLE_TOO_LONG");
+    return name;
+  };
   const now = () => Math.floor(Date.now() / 1000);
   const textOf = (params: Params): string =>
     typeof params.text === "string"
@@ -304,17 +440,24 @@ export function startFakeTelegram(options: FakeTelegramOptions): FakeTelegram {
     return text;
   };
 
-  /** A message placed into `chatId` now; recorded as delivered when `answered` runs. */
+  /** A message placed into `chatId` now; recorded as delivered when the answer leaves. */
   interface Placed {
     chatId: number;
     messageId: number;
     text: string;
+    threadId?: number;
+    service?: boolean;
   }
-  const place = (chatId: number, text: string): Placed => {
+  const place = (chatId: number, text: string, threadId?: number): Placed => {
     const entry = chat(chatId);
     const messageId = entry.next++;
     entry.texts.set(messageId, text);
-    return { chatId, messageId, text };
+    return { chatId, messageId, text, ...(threadId === undefined ? {} : { threadId }) };
+  };
+  /** A topic's service message (created, renamed…): in the chat's numbering, not copyable. */
+  const placeService = (chatId: number, name: string, threadId?: number): Placed => {
+    const messageId = chat(chatId).next++;
+    return { chatId, messageId, text: name, threadId: threadId ?? messageId, service: true };
   };
   const messageObject = (placed: Placed, params: Params, method: string) => {
     const message: Record<string, unknown> = {
@@ -327,8 +470,9 @@ export function startFakeTelegram(options: FakeTelegramOptions): FakeTelegram {
       message.text = placed.text;
     } else if (placed.text) message.caption = placed.text;
     if (params.reply_markup) message.reply_markup = params.reply_markup;
-    if (typeof params.message_thread_id === "number") {
-      message.message_thread_id = params.message_thread_id;
+    if (placed.threadId !== undefined) {
+      message.message_thread_id = placed.threadId;
+      if (forums.has(placed.chatId)) message.is_topic_message = true;
     }
     for (const field of MEDIA_FIELDS) {
       if (params[field] !== undefined) {
@@ -383,7 +527,88 @@ export function startFakeTelegram(options: FakeTelegramOptions): FakeTelegram {
         placed: [],
       };
     }
+    if (method === "getChatMember") {
+      const chatId = chatIdOf(params.chat_id);
+      const userId = Number(params.user_id);
+      if (!Number.isInteger(userId) || userId <= 0) {
+        throw new ApiError(400, "Bad Request: invalid user_id specified");
+      }
+      if (chatId === support?.id && userId === botInfo.id) {
+        return { result: botMember(), placed: [] };
+      }
+      return { result: { status: "member", user: userOf(userId) }, placed: [] };
+    }
+    if (method === "getChatAdministrators") {
+      const chatId = chatIdOf(params.chat_id);
+      const admins = chatId === support?.id && support.botIsAdmin ? [botMember()] : [];
+      return { result: admins, placed: [] };
+    }
     if (method === "getMyCommands") return { result: [], placed: [] };
+    if (method === "getForumTopicIconStickers") return { result: [], placed: [] };
+    if (method === "createForumTopic") {
+      const chatId = chatIdOf(params.chat_id);
+      const forum = forums.get(chatId);
+      if (!forum) throw new ApiError(400, "Bad Request: the chat is not a forum");
+      if (chatId === support?.id && !(support.botIsAdmin && support.canManageTopics)) {
+        throw new ApiError(400, "Bad Request: not enough rights to create a topic");
+      }
+      const name = topicName(params.name);
+      const color = params.icon_color === undefined ? ICON_COLORS[0] : Number(params.icon_color);
+      if (!ICON_COLORS.includes(color)) {
+        throw new ApiError(400, "Bad Request: TOPIC_ICON_COLOR_INVALID");
+      }
+      admit(chatId, 1);
+      const placed = placeService(chatId, name);
+      forum.set(placed.threadId!, {
+        chatId,
+        threadId: placed.threadId!,
+        names: [name],
+        iconColor: color,
+        closed: false,
+        deleted: false,
+        createdAt: performance.now(),
+      });
+      return {
+        result: { message_thread_id: placed.threadId, name, icon_color: color },
+        placed: [placed],
+      };
+    }
+    if (method === "editForumTopic") {
+      const chatId = chatIdOf(params.chat_id);
+      const topic = topicFor(chatId, params);
+      const name = params.name === undefined ? undefined : topicName(params.name);
+      // A rename to the same name, or a call that changes nothing, is refused.
+      // (The custom emoji icon is not modelled: giving one counts as a change.)
+      if ((name === undefined || name === topic.names.at(-1)) && !params.icon_custom_emoji_id) {
+        throw new ApiError(400, "Bad Request: TOPIC_NOT_MODIFIED");
+      }
+      admit(chatId, 1);
+      if (name !== undefined && name !== topic.names.at(-1)) topic.names.push(name);
+      return {
+        result: true,
+        placed: [placeService(chatId, topic.names.at(-1)!, topic.threadId)],
+      };
+    }
+    if (method === "closeForumTopic" || method === "reopenForumTopic") {
+      const chatId = chatIdOf(params.chat_id);
+      const topic = topicFor(chatId, params);
+      const closing = method === "closeForumTopic";
+      if (topic.closed === closing) throw new ApiError(400, "Bad Request: TOPIC_NOT_MODIFIED");
+      admit(chatId, 1);
+      topic.closed = closing;
+      return {
+        result: true,
+        placed: [placeService(chatId, topic.names.at(-1)!, topic.threadId)],
+      };
+    }
+    if (method === "deleteForumTopic") {
+      topicFor(chatIdOf(params.chat_id), params).deleted = true;
+      return { result: true, placed: [] };
+    }
+    if (method === "unpinAllForumTopicMessages") {
+      topicFor(chatIdOf(params.chat_id), params);
+      return { result: true, placed: [] };
+    }
     if (method.startsWith("editMessage")) {
       if (params.inline_message_id !== undefined) return { result: true, placed: [] };
       const chatId = chatIdOf(params.chat_id);
@@ -408,6 +633,7 @@ export function startFakeTelegram(options: FakeTelegramOptions): FakeTelegram {
     }
     const chatId = chatIdOf(params.chat_id);
     // Bad requests are refused before the limits are asked, as Telegram does.
+    const threadId = threadOf(chatId, params);
     let texts: string[];
     if (method === "copyMessage" || method === "forwardMessage") {
       const from = chatIdOf(params.from_chat_id);
@@ -429,7 +655,7 @@ export function startFakeTelegram(options: FakeTelegramOptions): FakeTelegram {
       texts = [textOf(params)];
     }
     admit(chatId, n);
-    const placed = texts.map((text) => place(chatId, text));
+    const placed = texts.map((text) => place(chatId, text, threadId));
     let result: unknown;
     if (method === "copyMessage") result = { message_id: placed[0].messageId };
     else if (method === "copyMessages" || method === "forwardMessages") {
@@ -528,6 +754,7 @@ export function startFakeTelegram(options: FakeTelegramOptions): FakeTelegram {
       let params: Params;
       try {
         params = await readParams(req);
+        for (const listener of callListeners) listener(method, params);
       } catch {
         await sleep(delay());
         errors[`400 ${method}: unreadable parameters`] =
@@ -553,8 +780,10 @@ export function startFakeTelegram(options: FakeTelegramOptions): FakeTelegram {
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         await sleep(delay());
-        if (error.code === 429) limited++;
-        else {
+        if (error.code === 429) {
+          limited++;
+          limitedByMethod[method] = (limitedByMethod[method] ?? 0) + 1;
+        } else {
           const key = `${error.code} ${method}: ${error.description}`;
           errors[key] = (errors[key] ?? 0) + 1;
         }
@@ -607,6 +836,16 @@ export function startFakeTelegram(options: FakeTelegramOptions): FakeTelegram {
       return new Promise((resolve) => pollingWaiters.push(resolve));
     },
     deliveries: (chatId) => deliveredTo.get(chatId) ?? [],
+    topics: (chatId) => [...(forums.get(chatId)?.values() ?? [])],
+    topic: (chatId, threadId) => forums.get(chatId)?.get(threadId),
+    deleteTopic(chatId, threadId) {
+      const topic = forums.get(chatId)?.get(threadId);
+      if (topic) topic.deleted = true;
+    },
+    onCall(listener) {
+      callListeners.add(listener);
+      return () => callListeners.delete(listener);
+    },
     onDeliver(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -616,6 +855,7 @@ export function startFakeTelegram(options: FakeTelegramOptions): FakeTelegram {
     stats: () => ({
       calls: { ...calls },
       limited_429: limited,
+      limitedByMethod: { ...limitedByMethod },
       errors: { ...errors },
       delivered: deliveredCount,
       meanLatencyMs: delayCount ? delaySum / delayCount : (minDelay + maxDelay) / 2,

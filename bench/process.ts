@@ -124,6 +124,8 @@ export interface RealBotOptions {
   scale: number;
   /** The checkout whose `main.ts` runs; default this repository. */
   root?: string;
+  /** More variables (e.g. SUPPORT_CHAT_ID), added to the ones below. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -145,6 +147,7 @@ export function startRealBot(options: RealBotOptions): BotProcess {
       LOG_LEVEL: "warn",
       AUTO_CLOSE_AFTER_HOURS: "0",
       DEFAULT_LOCALE: "en",
+      ...options.env,
     },
     options.dataDir,
     options.root,

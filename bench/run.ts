@@ -5,11 +5,14 @@
  * - Black box: the real program (`main.ts`) as a subprocess against a fake Bot
  *   API with Telegram's limits scaled by S (`fake_telegram.ts`): a burst, a
  *   steady stream, idle memory beside a bare grammY bot.
+ * - Group: the same program with SUPPORT_CHAT_ID set to the fake's forum
+ *   supergroup; a burst of new customers, each text into its customer's
+ *   topic, against the group's limit (`group.ts`).
  * - Scale: the inbox, statistics, sweep and a new ticket with 100,000 against
  *   1,000 closed tickets, in process; the seed's JSON file beside them.
  *
  * Flags: `--quick` (a smaller run for trying the benchmark itself out; its
- * figures are not comparable), `--only=black-box` or `--only=scale`,
+ * figures are not comparable), `--only=black-box`, `--only=group` or `--only=scale`,
  * `--root=<dir>` (run that checkout's `main.ts` instead of this one's, e.g. a
  * `git archive` of a commit to compare with).
  *
@@ -24,6 +27,7 @@ import {
   runSteady,
   type SteadyFigures,
 } from "./black_box.ts";
+import { type GroupBurstFigures, runGroupBurst } from "./group.ts";
 import { measureSeed, type SeedFigures, TICKETS_PER_DAY } from "./seed_json.ts";
 import { machine, round, table } from "./report.ts";
 import { ROOT } from "./process.ts";
@@ -32,8 +36,8 @@ const args = Deno.args;
 const quick = args.includes("--quick");
 const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 const root = args.find((a) => a.startsWith("--root="))?.slice("--root=".length) ?? ROOT;
-if (only && only !== "black-box" && only !== "scale") {
-  throw new Error(`--only takes black-box or scale, got '${only}'`);
+if (only && only !== "black-box" && only !== "group" && only !== "scale") {
+  throw new Error(`--only takes black-box, group or scale, got '${only}'`);
 }
 
 /** S: the fake's limits and TELEGRAM_RATE_SCALE. */
@@ -42,6 +46,7 @@ const SCALE = 10;
 const LATENCY: [number, number] = [30, 80];
 const AGENTS = [1001, 1002] as const;
 const BURST = quick ? { customers: 10, perCustomer: 3 } : { customers: 40, perCustomer: 3 };
+const GROUP_BURST = BURST;
 const STEADY = quick
   ? { customers: 10, perSecond: 5, seconds: 6 }
   : { customers: 20, perSecond: 5, seconds: 20 };
@@ -68,8 +73,9 @@ const figures: Record<string, unknown> = {
 const ms = (value: number) => value < 10 ? value.toFixed(2) : value.toFixed(1);
 
 try {
-  if (only !== "scale") await blackBox();
-  if (only !== "black-box") await scalePart();
+  if (!only || only === "black-box") await blackBox();
+  if (!only || only === "group") await groupPart();
+  if (!only || only === "scale") await scalePart();
 } finally {
   await Deno.remove(dir, { recursive: true });
 }
@@ -197,6 +203,159 @@ function reportBlackBox(
     `Burst calls: ${
       Object.entries(burst.calls).map(([method, n]) => `${method} ${n}`).join(", ")
     }; bot exit codes ${burst.exitCode} and ${steady.exitCode}.`,
+  );
+}
+
+// ---------------------------------------------------------------- group
+
+async function groupPart(): Promise<void> {
+  const n = GROUP_BURST.customers * GROUP_BURST.perCustomer;
+  log(
+    `\nGroup burst: ${GROUP_BURST.customers} new customers × ${GROUP_BURST.perCustomer} texts, ` +
+      `${n} updates queued at once, SUPPORT_CHAT_ID set, ${AGENTS.length} agents, S = ${SCALE}…`,
+  );
+  let group: GroupBurstFigures;
+  try {
+    group = await runGroupBurst({
+      scale: SCALE,
+      admins: AGENTS,
+      latencyMs: LATENCY,
+      root,
+      dir: `${dir}/group`,
+      ...GROUP_BURST,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`Group burst: NOT RUN: ${message}`);
+    figures.group_error = message.split("\n")[0];
+    return;
+  }
+  reportGroup(group);
+  Object.assign(figures, {
+    group_burst_ratio: round(group.ratio),
+    group_burst_s: round(group.burstSeconds),
+    group_least_s: round(group.leastSeconds),
+    group_complete: group.complete,
+    group_429: group.limited429,
+    group_lost: group.lost,
+    group_duplicated: group.duplicated,
+    group_misplaced: group.misplaced,
+    group_out_of_order: group.outOfOrder,
+    group_agent_chat_texts: group.agentChatTexts,
+    group_topics: group.topics,
+    group_duplicate_topics: group.duplicateTopics,
+    group_customers_without_topic: group.customersWithoutTopic,
+    group_renames: group.renames,
+    group_api_errors: group.apiErrors,
+    group_messages: group.groupMessages,
+    group_texts_per_message: group.textsPerMessage,
+    group_counted_until_done: group.countedUntilDone,
+    group_counted_least_s: round(group.countedLeastSeconds),
+    group_cpu_ms_per_update: round(group.cpuMsPerUpdate),
+    group_peak_rss_mb: round(group.peakRssMb, 1),
+  });
+}
+
+function reportGroup(group: GroupBurstFigures): void {
+  const met = (ok: boolean) => ok ? "met" : "MISSED";
+  const n = group.customers * group.perCustomer;
+  log(`\nGroup: main.ts with SUPPORT_CHAT_ID (a forum supergroup of the fake), one topic each`);
+  log(table(["figure", "value", "target", ""], [
+    [
+      `group burst: time until the group showed all ${n} texts, each in its topic`,
+      `${group.complete ? "" : "≥ "}${group.burstSeconds.toFixed(1)} s`,
+      "",
+      "",
+    ],
+    [
+      "group burst: least time the group limit allows",
+      `${group.leastSeconds.toFixed(1)} s`,
+      "",
+      "",
+    ],
+    [
+      "group_burst_ratio",
+      `${group.complete ? "" : "≥ "}${group.ratio.toFixed(2)}`,
+      "≤ 1.2",
+      met(group.complete && group.ratio <= 1.2),
+    ],
+    ["group: 429 answers (group_429)", group.limited429, "0", met(group.limited429 === 0)],
+    ["group: texts never visible in their topic (lost)", group.lost, "0", met(group.lost === 0)],
+    [
+      "group: texts in more than one message (duplicated)",
+      group.duplicated,
+      "0",
+      met(group.duplicated === 0),
+    ],
+    [
+      "group: texts outside their customer's topic (misplaced)",
+      group.misplaced,
+      "0",
+      met(group.misplaced === 0),
+    ],
+    [
+      "group: customers whose texts showed out of order",
+      group.outOfOrder,
+      "0",
+      met(group.outOfOrder === 0),
+    ],
+    [
+      "group: texts in the agents' private chats",
+      group.agentChatTexts,
+      "0",
+      met(group.agentChatTexts === 0),
+    ],
+    [
+      "group: topics created",
+      group.topics,
+      String(group.customers),
+      met(group.topics === group.customers && !group.duplicateTopics),
+    ],
+    [
+      "group: duplicate or unnamed topics / customers without one",
+      `${group.duplicateTopics} / ${group.customersWithoutTopic}`,
+      "0 / 0",
+      met(!group.duplicateTopics && !group.customersWithoutTopic),
+    ],
+    ["group: other API errors", group.apiErrors, "0", met(group.apiErrors === 0)],
+    [
+      "group: messages in the group (without topics' service messages), renames",
+      `${group.groupMessages}, ${group.renames}`,
+      "",
+      "",
+    ],
+    [
+      "group: those messages by texts carried (texts: messages)",
+      Object.entries(group.textsPerMessage).map(([texts, count]) => `${texts}: ${count}`)
+        .join(", "),
+      "",
+      "",
+    ],
+    [
+      "group: messages the limit counted until done (with topics), their least time",
+      `${group.countedUntilDone}, ${group.countedLeastSeconds.toFixed(1)} s`,
+      "",
+      "",
+    ],
+    ["group: CPU ms per update (diagnostic)", group.cpuMsPerUpdate.toFixed(2), "", ""],
+    ["group: peak RSS (VmHWM)", `${group.peakRssMb.toFixed(1)} MB`, "", ""],
+  ]));
+  if (Object.keys(group.errorKinds).length) {
+    log("API errors by kind (group burst):");
+    for (const [key, count] of Object.entries(group.errorKinds)) log(`  ${count} × ${key}`);
+  }
+  if (group.limited429) {
+    log(
+      `429s by method: ${
+        Object.entries(group.limitedByMethod).map(([method, count]) => `${method} ${count}`)
+          .join(", ")
+      }`,
+    );
+  }
+  log(
+    `Group burst calls: ${
+      Object.entries(group.calls).map(([method, count]) => `${method} ${count}`).join(", ")
+    }; bot exit code ${group.exitCode}.`,
   );
 }
 

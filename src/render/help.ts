@@ -15,6 +15,7 @@ export const HELP_SECTIONS = [
   "help-inbox",
   "help-card",
   "help-reply",
+  "help-group",
   "help-status",
   "help-block",
   "help-stats",

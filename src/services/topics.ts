@@ -82,7 +82,7 @@ export async function inTopic<T>(
   const chatId = deps.config.supportChatId!;
   const { userId } = options.ticket;
   for (let attempt = 1;; attempt++) {
-    const topic = await ensureTopic(deps, api, options.ticket);
+    const topic = await whileBusy(() => ensureTopic(deps, api, options.ticket));
     try {
       if (topic.created && !options.postsCard) {
         // A new topic for a ticket already under way (a deleted topic, or the group set since).
@@ -97,6 +97,18 @@ export async function inTopic<T>(
         threadId: topic.threadId,
       });
       await forgetTopic(deps.kv, { chatId, userId, threadId: topic.threadId });
+    }
+  }
+}
+
+/** Runs `task` again while another caller creates the topic (a second or two), then gives up. */
+async function whileBusy<T>(task: () => Promise<T>): Promise<T> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await task();
+    } catch (error) {
+      if (!(error instanceof TopicBusyError) || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 100));
     }
   }
 }

@@ -251,3 +251,27 @@ Deno.test("process: healthcheck without a store says so and creates nothing", as
     await Deno.remove(parent, { recursive: true });
   }
 });
+
+Deno.test("process: a SUPPORT_CHAT_ID that is not a forum, or where the bot may not manage topics, stops the start with exit 2 naming it", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const sim = new TelegramSim();
+  sim.addGroup(-100555, { title: "Plain supergroup" });
+  sim.addGroup(-100556, { isForum: true, canManageTopics: false });
+  const api = await startFakeApi(sim, { token: TOKEN });
+  try {
+    for (
+      const [chat, missing] of [["-100555", /not a forum/], ["-100556", /manage topics/]] as const
+    ) {
+      const { code, output } = await runBot(
+        botEnv(api.url, dataDir, TOKEN, { SUPPORT_CHAT_ID: chat }),
+      );
+      assert.strictEqual(code, 2, output);
+      assert.match(output, new RegExp(`SUPPORT_CHAT_ID '${chat}'`));
+      assert.match(output, missing);
+      assert.doesNotMatch(output, /\n\s+at /, "no stack trace");
+    }
+  } finally {
+    await api.close();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});

@@ -33,7 +33,7 @@ function editable(s: SimState, p: Payload): { st: ChatState; m: Message } {
   const st = s.existingChat(p.chat_id);
   const id = messageIdParam(p.message_id);
   const found = s.findMessage(st.chat.id, id);
-  if (!found) bad("message to edit not found");
+  if (!found) s.messageNotFound(st.chat.id, id, "message to edit not found");
   s.assertCanWrite(st);
   if (found.own) return { st, m: found.message };
   if (found.message.from?.id !== s.bot.id) bad("message can't be edited");
@@ -164,7 +164,8 @@ function deleteOne(s: SimState, st: ChatState, id: number): boolean {
 /** deleteMessage. */
 export function deleteMessage(s: SimState, p: Payload): true {
   const st = s.existingChat(p.chat_id);
-  if (!deleteOne(s, st, messageIdParam(p.message_id))) bad("message to delete not found");
+  const id = messageIdParam(p.message_id);
+  if (!deleteOne(s, st, id)) s.messageNotFound(st.chat.id, id, "message to delete not found");
   return true;
 }
 

@@ -4,7 +4,11 @@
  * three), 30 a second overall, each multiplied by `scale` so that a test
  * stays short. A call over a limit gets Telegram's 429 with `retry_after`
  * and puts nothing into the chat. Only calls that put messages into a chat
- * count (a `copyMessages` of n counts n); edits and callback answers do not.
+ * count (a `copyMessages` of n counts n, a `sendMediaGroup` its items); so do
+ * the forum topic changes that post a service message (createForumTopic,
+ * editForumTopic, closeForumTopic, reopenForumTopic). Edits of messages and
+ * callback answers do not. Every chat with a negative id (group, supergroup,
+ * forum) has the group limit.
  *
  * @module
  */
@@ -17,21 +21,46 @@ export const SIM_LIMITS = {
   overall: { perSecond: 30, burst: 30 },
 };
 
+/** Length of a list parameter (an array, or its JSON as form bodies carry it). */
+function listLength(value: unknown): number {
+  let list = value;
+  if (typeof value === "string") {
+    try {
+      list = JSON.parse(value);
+    } catch {
+      return 1;
+    }
+  }
+  return Array.isArray(list) && list.length > 0 ? list.length : 1;
+}
+
+const one = () => 1;
+
+/** Messages a call puts into its chat, by lower-cased method name. */
 const COUNTED: Record<string, (payload: Record<string, unknown>) => number> = {
-  sendMessage: () => 1,
-  copyMessage: () => 1,
-  forwardMessage: () => 1,
-  copyMessages: (p) => (p.message_ids as unknown[] | undefined)?.length ?? 1,
-  forwardMessages: (p) => (p.message_ids as unknown[] | undefined)?.length ?? 1,
-  sendMediaGroup: (p) => (p.media as unknown[] | undefined)?.length ?? 1,
-  sendPhoto: () => 1,
-  sendVideo: () => 1,
-  sendDocument: () => 1,
-  sendAudio: () => 1,
-  sendVoice: () => 1,
-  sendAnimation: () => 1,
-  sendSticker: () => 1,
-  sendVideoNote: () => 1,
+  sendmessage: one,
+  copymessage: one,
+  forwardmessage: one,
+  copymessages: (p) => listLength(p.message_ids),
+  forwardmessages: (p) => listLength(p.message_ids),
+  sendmediagroup: (p) => listLength(p.media),
+  sendphoto: one,
+  sendvideo: one,
+  senddocument: one,
+  sendaudio: one,
+  sendvoice: one,
+  sendanimation: one,
+  sendsticker: one,
+  sendvideonote: one,
+  sendlocation: one,
+  sendvenue: one,
+  sendcontact: one,
+  sendpoll: one,
+  senddice: one,
+  createforumtopic: one,
+  editforumtopic: one,
+  closeforumtopic: one,
+  reopenforumtopic: one,
 };
 
 /** A token bucket that a call may enter while it holds at least one token. */
@@ -79,8 +108,9 @@ export class FloodLimits {
 
   /** Telegram's answer when the call is over a limit, or null when it may go (and is counted). */
   check(method: string, payload: Record<string, unknown>): SimResponse | null {
-    const count = COUNTED[method];
-    const chatId = payload.chat_id;
+    const count = COUNTED[method.toLowerCase()];
+    const raw = payload.chat_id;
+    const chatId = typeof raw === "string" && /^-?\d+$/.test(raw) ? Number(raw) : raw;
     if (!count || typeof chatId !== "number") return null;
     const now = performance.now();
     const chat = this.#chat(chatId);

@@ -27,7 +27,13 @@ import {
   sendMediaGroup,
   sendMessage,
 } from "./sim_send.ts";
-import { commandsKeyOf, type Handler, type Payload, type SimState } from "./sim_state.ts";
+import {
+  type ChatState,
+  commandsKeyOf,
+  type Handler,
+  type Payload,
+  type SimState,
+} from "./sim_state.ts";
 import { bad, checkReplyMarkup, jsonParam, stringParam } from "./validate.ts";
 import { filePathOf, findFile, takeCallbackQuery } from "./world.ts";
 
@@ -47,7 +53,7 @@ const CHAT_ACTIONS = new Set([
 
 function sendChatAction(s: SimState, p: Payload): true {
   if (!CHAT_ACTIONS.has(stringParam(p.action) ?? "")) bad("wrong parameter action in request");
-  s.sendTarget(p);
+  s.threadParam(s.sendTarget(p), p);
   return true;
 }
 
@@ -133,17 +139,41 @@ function setMyCommands(s: SimState, p: Payload): true {
 function forumTopicOf(s: SimState, p: Payload) {
   const st = s.existingChat(p.chat_id);
   const id = Number(p.message_thread_id);
+  s.assertTopicAlive(st, id);
   const topic = s.topic(st, id);
   if (!topic) bad("message thread not found");
   st.topics.set(id, topic);
   return { st, id, topic };
 }
 
+/** Posts the service message a topic change leaves in the topic. */
+function topicServiceMessage(
+  s: SimState,
+  st: ChatState,
+  id: number,
+  content: Partial<Message>,
+): void {
+  const created = s.findMessage(st.chat.id, id)?.message;
+  const m: Message = {
+    message_id: s.allocMessageId(st),
+    from: s.botUser,
+    chat: st.chat,
+    date: s.now(),
+    message_thread_id: id,
+    ...(created
+      ? { reply_to_message: structuredClone(created) as Message["reply_to_message"] }
+      : {}),
+    ...content,
+    is_topic_message: true,
+  };
+  s.store(st, m);
+}
+
 function createForumTopic(s: SimState, p: Payload) {
   const st = s.existingChat(p.chat_id);
   if (st.chat.type !== "supergroup" || !st.chat.is_forum) bad("the chat is not a forum");
   s.assertCanWrite(st);
-  if (!st.botIsAdmin) bad("not enough rights to create a topic");
+  if (!st.botIsAdmin || !st.canManageTopics) bad("not enough rights to create a topic");
   const name = stringParam(p.name) ?? "";
   if (name.trim() === "") bad("TOPIC_TITLE_EMPTY");
   if (name.length > 128) bad("TOPIC_TITLE_TOO_LONG");
@@ -164,8 +194,10 @@ function createForumTopic(s: SimState, p: Payload) {
     name,
     icon_color,
     closed: false,
+    byBot: true,
     ...(emoji ? { icon_custom_emoji_id: emoji } : {}),
   });
+  s.topicCreated(st);
   return {
     message_thread_id: created.message_id,
     name,
@@ -176,15 +208,23 @@ function createForumTopic(s: SimState, p: Payload) {
 
 function setTopicClosed(closed: boolean): Handler {
   return (s, p) => {
-    const { topic } = forumTopicOf(s, p);
+    const { st, id, topic } = forumTopicOf(s, p);
+    if (!s.mayManageTopic(st, topic)) bad("not enough rights to edit a topic");
     if (topic.closed === closed) bad("TOPIC_NOT_MODIFIED");
     topic.closed = closed;
+    topicServiceMessage(
+      s,
+      st,
+      id,
+      closed ? { forum_topic_closed: {} } : { forum_topic_reopened: {} },
+    );
     return true;
   };
 }
 
 function editForumTopic(s: SimState, p: Payload): true {
-  const { topic } = forumTopicOf(s, p);
+  const { st, id, topic } = forumTopicOf(s, p);
+  if (!s.mayManageTopic(st, topic)) bad("not enough rights to edit a topic");
   const name = stringParam(p.name);
   const emoji = stringParam(p.icon_custom_emoji_id);
   if (name !== undefined && name.length > 128) bad("TOPIC_TITLE_TOO_LONG");
@@ -196,14 +236,20 @@ function editForumTopic(s: SimState, p: Payload): true {
   }
   if (name) topic.name = name;
   if (emoji !== undefined) topic.icon_custom_emoji_id = emoji;
+  topicServiceMessage(s, st, id, {
+    forum_topic_edited: {
+      ...(name ? { name } : {}),
+      ...(emoji !== undefined ? { icon_custom_emoji_id: emoji } : {}),
+    },
+  });
   return true;
 }
 
 function deleteForumTopic(s: SimState, p: Payload): true {
-  const { st, id } = forumTopicOf(s, p);
-  st.topics.delete(id);
-  st.deletedTopics.add(id);
-  for (const [mid, m] of st.messages) if (m.message_thread_id === id) st.messages.delete(mid);
+  const { st, id, topic } = forumTopicOf(s, p);
+  // Deleting a topic needs can_delete_messages, which the bot has as administrator.
+  if (!st.botIsAdmin && !topic.byBot) bad("not enough rights to delete a topic");
+  s.deleteTopic(st, id, false);
   return true;
 }
 

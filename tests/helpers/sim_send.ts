@@ -269,7 +269,7 @@ export function copyMessage(s: SimState, p: Payload): { message_id: number } {
   checkReplyMarkup(p.reply_markup);
   const id = messageIdParam(p.message_id);
   const src = sourceMessage(s, p, id);
-  if (!src) bad("message to copy not found");
+  if (!src) s.messageNotFound(s.chatId(p.from_chat_id), id, "message to copy not found");
   if (!isCopyable(src)) bad("message can't be copied");
   const st = s.sendTarget(p);
   return { message_id: copyInto(s, st, p, src, caption).message_id };
@@ -292,7 +292,10 @@ export function copyMessages(s: SimState, p: Payload): { message_id: number }[] 
   const from = s.existingChat(p.from_chat_id, "from_chat_id");
   const sources = ids.map((id) => s.findMessage(from.chat.id, id)?.message)
     .filter((m): m is Message => m !== undefined && isCopyable(m));
-  if (sources.length === 0) bad("messages to copy not found");
+  if (sources.length === 0) {
+    const gone = ids.find((id) => s.wentWithTopic(from.chat.id, id)) ?? ids[0];
+    s.messageNotFound(from.chat.id, gone, "messages to copy not found");
+  }
   const st = s.sendTarget(p);
   const groups = new Map<string, string>();
   const params = { ...p, reply_markup: undefined };
@@ -321,7 +324,7 @@ function forwardOne(s: SimState, st: ChatState, p: Payload, src: Message): Messa
 export function forwardMessage(s: SimState, p: Payload): Message {
   const id = messageIdParam(p.message_id);
   const src = sourceMessage(s, p, id);
-  if (!src) bad("message to forward not found");
+  if (!src) s.messageNotFound(s.chatId(p.from_chat_id), id, "message to forward not found");
   return forwardOne(s, s.sendTarget(p), p, src);
 }
 
@@ -331,7 +334,10 @@ export function forwardMessages(s: SimState, p: Payload): { message_id: number }
   const from = s.existingChat(p.from_chat_id, "from_chat_id");
   const sources = ids.map((id) => s.findMessage(from.chat.id, id)?.message)
     .filter((m): m is Message => m !== undefined);
-  if (sources.length === 0) bad("messages to forward not found");
+  if (sources.length === 0) {
+    const gone = ids.find((id) => s.wentWithTopic(from.chat.id, id)) ?? ids[0];
+    s.messageNotFound(from.chat.id, gone, "messages to forward not found");
+  }
   const st = s.sendTarget(p);
   return sources.map((src) => ({ message_id: forwardOne(s, st, p, src).message_id }));
 }

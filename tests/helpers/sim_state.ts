@@ -19,6 +19,7 @@ import {
   bumpMessageId,
   findMessage,
   findUser,
+  forgetMessage,
   messagesOf,
   nextMessageId,
   rememberChat,
@@ -50,6 +51,25 @@ export interface Topic {
   icon_color: number;
   icon_custom_emoji_id?: string;
   closed: boolean;
+  /** The bot created it (it may then edit it without can_manage_topics). */
+  byBot?: boolean;
+}
+
+/** How a deleted forum topic answers the calls that still use it. */
+export interface DeletedTopic {
+  /** Telegram's description without "Bad Request: ". */
+  error: "message thread not found" | "TOPIC_DELETED";
+  /** A member deleted it ({@link TelegramSim.deleteTopicByUser}), not the bot. */
+  byUser: boolean;
+  /** A call of the bot has failed because of the deletion. */
+  met: boolean;
+  /**
+   * The bot created a topic in the chat after it met the deletion: from then
+   * on a call that still uses this topic is the bot's error.
+   */
+  moved: boolean;
+  /** Ids of the messages that were in the topic (gone with it). */
+  messages: Set<number>;
 }
 
 /** Everything the sim knows about one chat. */
@@ -65,8 +85,10 @@ export interface ChatState {
   left: boolean;
   neverStarted: boolean;
   botIsAdmin: boolean;
+  /** The bot, as administrator of a forum, may manage topics (can_manage_topics). */
+  canManageTopics: boolean;
   topics: Map<number, Topic>;
-  deletedTopics: Set<number>;
+  deletedTopics: Map<number, DeletedTopic>;
   members: Map<number, ChatMember>;
   pinned: number[];
 }
@@ -79,6 +101,14 @@ export interface GroupOptions {
   username?: string;
   /** Whether the bot is an administrator (default true). */
   botIsAdmin?: boolean;
+  /**
+   * Whether the bot, as administrator of a forum, has the can_manage_topics
+   * right (default true). Without it getChatMember shows
+   * `can_manage_topics: false` and createForumTopic fails with "not enough
+   * rights to create a topic"; editForumTopic and close/reopen fail with "not
+   * enough rights to edit a topic" except on topics the bot created.
+   */
+  canManageTopics?: boolean;
 }
 
 /** The sim's mutable state plus lookups with Telegram's errors. */
@@ -146,6 +176,7 @@ export class SimState {
       : { id, type: "group", title };
     const st = newChatState(chat);
     st.botIsAdmin = options.botIsAdmin ?? true;
+    st.canManageTopics = options.canManageTopics ?? true;
     this.chats.set(id, st);
     rememberChat(chat);
     return st;
@@ -239,6 +270,8 @@ export class SimState {
     p: Payload,
     markup: CheckedMarkup = checkReplyMarkup(undefined),
   ): Message {
+    // A deleted topic answers before the reply is looked up, like Telegram.
+    this.threadParam(st, p);
     const reply = this.replyTarget(st, p);
     const thread = this.threadFor(st, p, reply);
     const m: Message = {
@@ -287,7 +320,7 @@ export class SimState {
       if (rp.allow_sending_without_reply === true || rp.allow_sending_without_reply === "true") {
         return undefined;
       }
-      bad("message to be replied not found");
+      this.messageNotFound(chatId, Number(rp.message_id), "message to be replied not found");
     }
     const quote = (rp as { quote?: unknown }).quote;
     if (typeof quote === "string") {
@@ -300,18 +333,104 @@ export class SimState {
 
   /** Topic of a message sent to a forum; validates message_thread_id. */
   threadFor(st: ChatState, p: Payload, reply?: Message): number | undefined {
+    const id = this.threadParam(st, p);
+    if (id !== undefined) return id;
     const isForum = st.chat.type === "supergroup" && st.chat.is_forum === true;
+    return isForum && reply?.is_topic_message ? reply.message_thread_id : undefined;
+  }
+
+  /**
+   * Validates a message_thread_id parameter of a forum: the topic must exist
+   * (a deleted one answers as {@link assertTopicAlive} says) and be open
+   * unless the bot may manage topics. Undefined when absent or not a forum.
+   */
+  threadParam(st: ChatState, p: Payload): number | undefined {
     const raw = p.message_thread_id;
-    if (raw === undefined || raw === null) {
-      return isForum && reply?.is_topic_message ? reply.message_thread_id : undefined;
-    }
+    if (raw === undefined || raw === null) return undefined;
     // Outside forums the parameter only addresses reply threads; the sim ignores it there.
-    if (!isForum) return undefined;
+    if (st.chat.type !== "supergroup" || st.chat.is_forum !== true) return undefined;
     const id = Number(raw);
+    this.assertTopicAlive(st, id);
     const topic = this.topic(st, id);
     if (!topic) bad("message thread not found");
-    if (topic.closed && !st.botIsAdmin) bad("TOPIC_CLOSED");
+    if (topic.closed && !this.mayManageTopic(st, topic)) bad("TOPIC_CLOSED");
     return id;
+  }
+
+  /**
+   * Throws the error a deleted topic answers with ("message thread not found"
+   * or "TOPIC_DELETED"). It is expected while the bot cannot know: the topic
+   * was deleted by a member and the bot has not yet created a topic in the
+   * chat after meeting the deletion (see {@link DeletedTopic.moved}).
+   */
+  assertTopicAlive(st: ChatState, id: number): void {
+    const gone = st.deletedTopics.get(id);
+    if (gone) this.#failDeleted(gone, gone.error);
+  }
+
+  #failDeleted(gone: DeletedTopic, description: string): never {
+    const expected = gone.byUser && !gone.moved;
+    gone.met = true;
+    return bad(description, { expected });
+  }
+
+  /**
+   * Throws `description` for a message that is not there; when the message
+   * went with a deleted topic, the error is expected like the topic's own.
+   */
+  messageNotFound(chatId: number, messageId: number, description: string): never {
+    const gone = this.#deletedTopicOf(chatId, messageId);
+    return gone ? this.#failDeleted(gone, description) : bad(description);
+  }
+
+  /** Whether a message went with a deleted topic. */
+  wentWithTopic(chatId: number, messageId: number): boolean {
+    return this.#deletedTopicOf(chatId, messageId) !== undefined;
+  }
+
+  #deletedTopicOf(chatId: number, messageId: number): DeletedTopic | undefined {
+    for (const gone of this.chats.get(chatId)?.deletedTopics.values() ?? []) {
+      if (gone.messages.has(messageId)) return gone;
+    }
+    return undefined;
+  }
+
+  /** Marks that the bot created a topic in `st`: deletions it met are now its to handle. */
+  topicCreated(st: ChatState): void {
+    for (const gone of st.deletedTopics.values()) if (gone.met) gone.moved = true;
+  }
+
+  /**
+   * Deletes topic `id` with its messages (the bot's and users'); later calls
+   * that use it fail with `error`.
+   */
+  deleteTopic(
+    st: ChatState,
+    id: number,
+    byUser: boolean,
+    error: DeletedTopic["error"] = "message thread not found",
+  ): void {
+    const messages = new Set<number>([id]);
+    for (const [mid, m] of st.messages) {
+      if (m.message_thread_id === id) {
+        messages.add(mid);
+        st.messages.delete(mid);
+      }
+    }
+    for (const m of messagesOf(st.chat.id)) {
+      if (m.message_thread_id === id && m.is_topic_message) {
+        messages.add(m.message_id);
+        forgetMessage(st.chat.id, m.message_id);
+      }
+    }
+    st.topics.delete(id);
+    st.deletedTopics.set(id, { error, byUser, met: false, moved: false, messages });
+    st.pinned = st.pinned.filter((x) => !messages.has(x));
+  }
+
+  /** Whether the bot may edit, close or reopen `topic` (can_manage_topics, or it created it). */
+  mayManageTopic(st: ChatState, topic: Topic): boolean {
+    return (st.botIsAdmin && st.canManageTopics) || topic.byBot === true;
   }
 
   /** A forum topic: created by the bot, added by a test, or seen in users' messages. */
@@ -333,7 +452,8 @@ export class SimState {
       ? this.botUser
       : findUser(userId) ?? { id: userId, is_bot: false, first_name: `User ${userId}` };
     if (userId === this.bot.id && st.botIsAdmin && st.chat.type !== "private") {
-      return botAdministrator(this.botUser, st.chat.type === "supergroup" && !!st.chat.is_forum);
+      const forum = st.chat.type === "supergroup" && !!st.chat.is_forum;
+      return botAdministrator(this.botUser, forum, st.canManageTopics);
     }
     const spoke = st.chat.type === "private"
       ? st.chat.id === userId
@@ -352,14 +472,15 @@ function newChatState(chat: Chat): ChatState {
     left: false,
     neverStarted: false,
     botIsAdmin: true,
+    canManageTopics: true,
     topics: new Map(),
-    deletedTopics: new Set(),
+    deletedTopics: new Map(),
     members: new Map(),
     pinned: [],
   };
 }
 
-function botAdministrator(bot: User, forum: boolean): ChatMember {
+function botAdministrator(bot: User, forum: boolean, canManageTopics: boolean): ChatMember {
   return {
     status: "administrator",
     user: bot,
@@ -376,7 +497,7 @@ function botAdministrator(bot: User, forum: boolean): ChatMember {
     can_edit_stories: false,
     can_delete_stories: false,
     can_pin_messages: true,
-    ...(forum ? { can_manage_topics: true } : {}),
+    ...(forum ? { can_manage_topics: canManageTopics } : {}),
   } as ChatMember;
 }
 

@@ -55,6 +55,17 @@ export interface SimError {
   expected: boolean;
 }
 
+/** A forum topic as {@link TelegramSim.topic} reports it. */
+export interface SimTopic {
+  message_thread_id: number;
+  name: string;
+  icon_color: number;
+  icon_custom_emoji_id?: string;
+  closed: boolean;
+  /** The bot created it with createForumTopic. */
+  byBot: boolean;
+}
+
 /** What {@link TelegramSim.call} returns. */
 export type SimResponse = SimSuccess | SimFailure;
 
@@ -363,7 +374,7 @@ export class TelegramSim {
     st.topics.set(threadId, { name, icon_color: 7322096, closed: false });
   }
 
-  /** Forum topics of a chat (created by the bot or added by the test). */
+  /** Forum topics of a chat (created by the bot or added by the test), deleted ones left out. */
   topics(chatId: number): { message_thread_id: number; name: string; closed: boolean }[] {
     const st = this.#state.chats.get(chatId);
     return [...(st?.topics ?? [])].map(([id, t]) => ({
@@ -371,6 +382,118 @@ export class TelegramSim {
       name: t.name,
       closed: t.closed,
     }));
+  }
+
+  /**
+   * One forum topic as Telegram has it now: created by the bot, added by the
+   * test, or seen in users' messages; undefined when unknown or deleted.
+   */
+  topic(chatId: number, threadId: number): SimTopic | undefined {
+    const st = this.#state.chats.get(chatId);
+    const t = st && this.#state.topic(st, threadId);
+    return t && {
+      message_thread_id: threadId,
+      name: t.name,
+      icon_color: t.icon_color,
+      ...(t.icon_custom_emoji_id ? { icon_custom_emoji_id: t.icon_custom_emoji_id } : {}),
+      closed: t.closed,
+      byBot: t.byBot === true,
+    };
+  }
+
+  /** Whether a forum topic was deleted (by the bot or with {@link deleteTopicByUser}). */
+  isTopicDeleted(chatId: number, threadId: number): boolean {
+    return this.#state.chats.get(chatId)?.deletedTopics.has(threadId) ?? false;
+  }
+
+  /**
+   * The newest live topic of a chat whose name contains `part` (e.g. a
+   * customer's name or "#12"), or undefined.
+   */
+  topicByName(chatId: number, part: string): SimTopic | undefined {
+    const found = this.topics(chatId).filter((t) => t.name.includes(part)).at(-1);
+    return found && this.topic(chatId, found.message_thread_id);
+  }
+
+  /**
+   * A member deleted a forum topic (with all its messages). Afterwards every
+   * call that uses its message_thread_id (sends, copies, albums, chat actions,
+   * editForumTopic, ...) fails with 400 "Bad Request: message thread not
+   * found" (`error: "thread"`, the default) or "Bad Request: TOPIC_DELETED"
+   * (`error: "deleted"`), and a reply to, copy, edit or deletion of a message
+   * that was in it fails as for a missing message.
+   *
+   * These errors are expected (the bot cannot know) until the bot, after one
+   * of its calls met the deletion, creates a topic in the chat: from then on a
+   * call that still uses the deleted topic is the bot's error.
+   */
+  deleteTopicByUser(
+    chatId: number,
+    threadId: number,
+    options: { error?: "thread" | "deleted" } = {},
+  ): void {
+    const st = this.#state.chatState(chatId);
+    if (!st) throw new Error(`unknown chat ${chatId}: addGroup first`);
+    if (!this.#state.topic(st, threadId)) throw new Error(`no topic ${threadId} in ${chatId}`);
+    const error = options.error === "deleted" ? "TOPIC_DELETED" : "message thread not found";
+    this.#state.deleteTopic(st, threadId, true, error);
+  }
+
+  /**
+   * A member renamed a topic (or changed its icon) in the app; the service
+   * message is for the update factories (see `topicEdited` in updates.ts).
+   */
+  editTopicByUser(
+    chatId: number,
+    threadId: number,
+    edit: { name?: string; icon_custom_emoji_id?: string },
+  ): void {
+    const st = this.#state.chatState(chatId);
+    const topic = st && this.#state.topic(st, threadId);
+    if (!st || !topic) throw new Error(`no topic ${threadId} in ${chatId}`);
+    if (edit.name !== undefined) topic.name = edit.name;
+    if (edit.icon_custom_emoji_id !== undefined) {
+      topic.icon_custom_emoji_id = edit.icon_custom_emoji_id;
+    }
+    st.topics.set(threadId, topic);
+  }
+
+  /**
+   * The bot's messages in one forum topic as Telegram has them now (after
+   * edits), oldest first; service messages (topic created, edited, closed)
+   * are left out. Users' messages are in {@link messagesIn}.
+   */
+  topicMessages(chatId: number, threadId: number): Message[] {
+    return this.messagesIn(chatId).filter((m) =>
+      m.is_topic_message && m.message_thread_id === threadId &&
+      m.from?.id === this.#state.bot.id && !isTopicService(m)
+    );
+  }
+
+  /**
+   * Successful message-producing calls ({@link sentTo}) whose message went
+   * into forum topic `threadId` of `chatId` (by message_thread_id, or by the
+   * reply that put it there; edits of messages in the topic included).
+   */
+  sentToTopic(chatId: number, threadId: number): RecordedCall[] {
+    return this.sentTo(chatId).filter((c) => this.#threadOfCall(chatId, c) === threadId);
+  }
+
+  /** Texts and captions of {@link sentToTopic} calls, as sent (like {@link textsTo}). */
+  textsInTopic(chatId: number, threadId: number): string[] {
+    return this.sentToTopic(chatId, threadId).flatMap((c) => this.#textsOf(chatId, c));
+  }
+
+  #threadOfCall(chatId: number, c: RecordedCall): number | undefined {
+    if (c.payload.message_thread_id !== undefined) return Number(c.payload.message_thread_id);
+    const result = (c.response as SimSuccess).result;
+    const first = Array.isArray(result) ? result[0] : result;
+    if (typeof first !== "object" || first === null) return undefined;
+    const m = first as Partial<Message> & { message_id: number };
+    if (m.chat) return m.is_topic_message ? m.message_thread_id : undefined;
+    // copyMessage(s) / forwardMessages answer with ids only.
+    const stored = this.#state.findMessage(chatId, m.message_id)?.message;
+    return stored?.is_topic_message ? stored.message_thread_id : undefined;
   }
 
   /** Sets a user's membership in a group, e.g. to make them an administrator. */
@@ -487,6 +610,12 @@ async function normalizeUploads(
   };
   const normalized = await walk(payload, "") as Payload;
   return { normalized, uploads };
+}
+
+/** A service message about a forum topic (created, edited, closed, reopened). */
+function isTopicService(m: Message): boolean {
+  return m.forum_topic_created !== undefined || m.forum_topic_edited !== undefined ||
+    m.forum_topic_closed !== undefined || m.forum_topic_reopened !== undefined;
 }
 
 /** One line about a call's parameters: each value cut to a few dozen characters. */

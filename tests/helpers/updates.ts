@@ -30,6 +30,7 @@ import {
   rememberUser,
   resetWorld,
 } from "./world.ts";
+import type { TelegramSim } from "./telegram_sim.ts";
 
 export { nextUpdateId };
 
@@ -215,20 +216,80 @@ export function botMessage(chat: Chat, content: Partial<Message>): Message {
 
 const captionOf = (caption?: string): Partial<Message> => caption ? { caption } : {};
 
+/** Media kinds a user can send (what {@link userMedia} builds). */
+export type UserMediaKind =
+  | "photo"
+  | "video"
+  | "document"
+  | "voice"
+  | "audio"
+  | "animation"
+  | "sticker"
+  | "video_note";
+
+/** Options of {@link userMedia}. */
+export interface UserMediaOptions {
+  /** Caption (ignored for stickers and video notes, which have none). */
+  caption?: string;
+  /** File name of a video, document, audio or animation. */
+  file_name?: string;
+  /** Size in bytes. */
+  file_size?: number;
+  /** Emoji of a sticker (default 👍). */
+  emoji?: string;
+}
+
+/**
+ * The content fields of a media message a user sends, with a new valid
+ * file_id, e.g. `userMedia("photo", { caption: "look" })`: what {@link photo},
+ * {@link video}, ... put into a private chat, for any chat (see
+ * {@link topicUpdate}).
+ */
+export function userMedia(kind: UserMediaKind, opts: UserMediaOptions = {}): Partial<Message> {
+  const caption = captionOf(opts.caption);
+  switch (kind) {
+    case "photo":
+      return { photo: photoSizes(newFile("photo", opts.file_size ?? 98_765)), ...caption };
+    case "video": {
+      const name = opts.file_name ?? "clip.mp4";
+      const f = newFile("video", opts.file_size ?? 1_234_567, name);
+      return { video: videoOf(f, name), ...caption };
+    }
+    case "document": {
+      const name = opts.file_name ?? "report.pdf";
+      const f = newFile("document", opts.file_size ?? 45_678, name);
+      return { document: documentOf(f, name), ...caption };
+    }
+    case "voice":
+      return { voice: voiceOf(newFile("voice", opts.file_size ?? 23_456)), ...caption };
+    case "audio": {
+      const name = opts.file_name ?? "song.mp3";
+      const f = newFile("audio", opts.file_size ?? 3_456_789, name);
+      return { audio: audioOf(f, name), ...caption };
+    }
+    case "animation": {
+      // Telegram sends both `animation` and `document`, for old clients.
+      const name = opts.file_name ?? "funny.gif.mp4";
+      const f = newFile("animation", opts.file_size ?? 234_567, name);
+      return { animation: animationOf(f, name), document: documentOf(f, name), ...caption };
+    }
+    case "sticker":
+      return {
+        sticker: stickerOf(newFile("sticker", opts.file_size ?? 23_000), opts.emoji ?? "👍"),
+      };
+    case "video_note":
+      return { video_note: videoNoteOf(newFile("video_note", opts.file_size ?? 345_678)) };
+  }
+}
+
 /** A photo (two sizes, the largest last). */
 export function photo(from: User, caption?: string): Update {
-  return wrap(message(from, privateChat(from), {
-    photo: photoSizes(newFile("photo", 98_765)),
-    ...captionOf(caption),
-  }));
+  return wrap(message(from, privateChat(from), userMedia("photo", { caption })));
 }
 
 /** A video. */
 export function video(from: User, caption?: string): Update {
-  const f = newFile("video", 1_234_567, "clip.mp4");
-  return wrap(
-    message(from, privateChat(from), { video: videoOf(f, "clip.mp4"), ...captionOf(caption) }),
-  );
+  return wrap(message(from, privateChat(from), userMedia("video", { caption })));
 }
 
 /** A file. */
@@ -236,69 +297,252 @@ export function document(
   from: User,
   opts: { file_name?: string; caption?: string; file_size?: number } = {},
 ): Update {
-  const name = opts.file_name ?? "report.pdf";
-  const f = newFile("document", opts.file_size ?? 45_678, name);
-  return wrap(message(from, privateChat(from), {
-    document: documentOf(f, name),
-    ...captionOf(opts.caption),
-  }));
+  return wrap(message(from, privateChat(from), userMedia("document", opts)));
 }
 
 /** A voice message. */
 export function voice(from: User, caption?: string): Update {
-  return wrap(message(from, privateChat(from), {
-    voice: voiceOf(newFile("voice", 23_456)),
-    ...captionOf(caption),
-  }));
+  return wrap(message(from, privateChat(from), userMedia("voice", { caption })));
 }
 
 /** A music file. */
 export function audio(from: User, caption?: string): Update {
-  const f = newFile("audio", 3_456_789, "song.mp3");
-  return wrap(
-    message(from, privateChat(from), { audio: audioOf(f, "song.mp3"), ...captionOf(caption) }),
-  );
+  return wrap(message(from, privateChat(from), userMedia("audio", { caption })));
 }
 
 /** A GIF: Telegram sends both `animation` and `document`. */
 export function animation(from: User, caption?: string): Update {
-  const f = newFile("animation", 234_567, "funny.gif.mp4");
-  return wrap(message(from, privateChat(from), {
-    animation: animationOf(f, "funny.gif.mp4"),
-    document: documentOf(f, "funny.gif.mp4"),
-    ...captionOf(caption),
-  }));
+  return wrap(message(from, privateChat(from), userMedia("animation", { caption })));
 }
 
 /** A sticker. */
 export function sticker(from: User, emoji = "👍"): Update {
-  return wrap(
-    message(from, privateChat(from), { sticker: stickerOf(newFile("sticker", 23_000), emoji) }),
-  );
+  return wrap(message(from, privateChat(from), userMedia("sticker", { emoji })));
 }
 
 /** A round video message. */
 export function videoNote(from: User): Update {
-  return wrap(
-    message(from, privateChat(from), { video_note: videoNoteOf(newFile("video_note", 345_678)) }),
-  );
+  return wrap(message(from, privateChat(from), userMedia("video_note")));
 }
 
 let mediaGroupSeq = 13_900_000_000_000_000;
 
+/** Contents of an album's items: a shared media_group_id, the caption on the first item. */
+function albumContents(kinds: ("photo" | "video")[], caption?: string): Partial<Message>[] {
+  const groupId = String(++mediaGroupSeq);
+  return kinds.map((kind, i) => ({
+    ...(kind === "photo"
+      ? userMedia("photo")
+      : userMedia("video", { file_name: `clip${i + 1}.mp4` })),
+    media_group_id: groupId,
+    ...(i === 0 ? captionOf(caption) : {}),
+  }));
+}
+
 /** An album: one update per item, sharing a media_group_id; the caption is on the first item. */
 export function album(from: User, kinds: ("photo" | "video")[], caption?: string): Update[] {
-  const groupId = String(++mediaGroupSeq);
-  return kinds.map((kind, i) => {
-    const content: Partial<Message> = kind === "photo"
-      ? { photo: photoSizes(newFile("photo", 98_765)) }
-      : { video: videoOf(newFile("video", 1_234_567, `clip${i + 1}.mp4`), `clip${i + 1}.mp4`) };
-    return wrap(message(from, privateChat(from), {
-      ...content,
-      media_group_id: groupId,
-      ...(i === 0 ? captionOf(caption) : {}),
-    }));
+  return albumContents(kinds, caption).map((content) =>
+    wrap(message(from, privateChat(from), content))
+  );
+}
+
+/** Colour of a topic's icon when none is chosen (Telegram's default blue). */
+export const DEFAULT_TOPIC_COLOR = 7322096;
+
+/** A message without its nested reply, as Telegram embeds replied and pinned messages. */
+function unnested(m: Message): Message & { reply_to_message: undefined } {
+  const { reply_to_message: _nested, ...rest } = structuredClone(m);
+  return rest as Message & { reply_to_message: undefined };
+}
+
+/**
+ * The "topic created" service message of a topic (its message_id is the
+ * thread id): the sim's if it knows it, else one synthesized from the topic's
+ * name in the sim, with `from` as its creator, and remembered.
+ */
+function topicRoot(
+  sim: TelegramSim | undefined,
+  chatId: number,
+  threadId: number,
+  from: User,
+): Message & { reply_to_message: undefined } {
+  const known = sim?.message(chatId, threadId) ?? findMessage(chatId, threadId);
+  if (known) return unnested(known);
+  const topic = sim?.topic(chatId, threadId);
+  const root = {
+    message_id: threadId,
+    from,
+    chat: groupChat(chatId, true),
+    date: dateSource(),
+    message_thread_id: threadId,
+    forum_topic_created: {
+      name: topic?.name ?? `Topic ${threadId}`,
+      icon_color: topic?.icon_color ?? DEFAULT_TOPIC_COLOR,
+    },
+    is_topic_message: true as const,
+  } as IncomingMessage;
+  rememberMessage(root);
+  return unnested(root);
+}
+
+/** Options of {@link topicUpdate}. */
+export interface TopicMessageOptions {
+  /**
+   * The message this one replies to (e.g. a bot message in the topic, from
+   * `sim.topicMessages`); it must be in the same topic.
+   */
+  replyTo?: Message;
+}
+
+/**
+ * A message from `from` in forum topic `threadId` of supergroup `chatId`,
+ * shaped like Telegram's: `chat` is the forum (is_forum), `message_thread_id`
+ * the topic and `is_topic_message` true; `reply_to_message` is `replyTo`, or
+ * else the topic's "topic created" service message (Telegram's way of
+ * marking the topic), taken from `sim` when it knows it. With `threadId`
+ * undefined the message is in the General topic: no thread, no reply.
+ *
+ * `content` is a text (a leading /command gets its bot_command entity, so
+ * `"/note some text"` is a command) or message fields, e.g.
+ * `userMedia("photo", { caption: "look" })` or `{ location: {...} }`.
+ * The message is remembered, so the bot can reply to, copy and forward it.
+ *
+ * @example
+ * ```ts
+ * await app.send(topicUpdate(app.sim, GROUP, thread, agent, "Hello!"));
+ * await app.send(topicUpdate(app.sim, GROUP, thread, agent, userMedia("voice")));
+ * const card = app.sim.topicMessages(GROUP, thread)[0];
+ * await app.send(topicUpdate(app.sim, GROUP, thread, agent, "/note vip", { replyTo: card }));
+ * ```
+ */
+export function topicUpdate(
+  sim: TelegramSim | undefined,
+  chatId: number,
+  threadId: number | undefined,
+  from: User,
+  content: string | Partial<Message>,
+  opts: TopicMessageOptions = {},
+): Update {
+  return wrap(topicMessage(sim, chatId, threadId, from, content, opts));
+}
+
+/** The message of {@link topicUpdate} (remembered, not wrapped). */
+function topicMessage(
+  sim: TelegramSim | undefined,
+  chatId: number,
+  threadId: number | undefined,
+  from: User,
+  content: string | Partial<Message>,
+  opts: TopicMessageOptions,
+): IncomingMessage {
+  if (threadId !== undefined && sim?.isTopicDeleted(chatId, threadId)) {
+    throw new Error(`topic ${threadId} of ${chatId} was deleted: nobody can write there`);
+  }
+  const replied = opts.replyTo;
+  const repliedThread = replied?.is_topic_message ? replied.message_thread_id : undefined;
+  if (replied && (replied.chat.id !== chatId || repliedThread !== threadId)) {
+    throw new Error(
+      `replyTo is message ${replied.message_id} of ${replied.chat.id} in thread ${repliedThread}, ` +
+        `not in ${chatId} thread ${threadId}`,
+    );
+  }
+  const fields = typeof content === "string" ? textContent(content) : content;
+  const thread = threadId === undefined ? {} : {
+    message_thread_id: threadId,
+    reply_to_message: replied ? unnested(replied) : topicRoot(sim, chatId, threadId, from),
+    is_topic_message: true as const,
+  };
+  return message(from, groupChat(chatId, true), {
+    ...thread,
+    ...(threadId === undefined ? replyField(replied) : {}),
+    ...fields,
   });
+}
+
+/**
+ * An album in a forum topic (see {@link topicUpdate}): one update per item,
+ * sharing a media_group_id, the caption on the first item, every item in the
+ * topic.
+ */
+export function topicAlbum(
+  sim: TelegramSim | undefined,
+  chatId: number,
+  threadId: number | undefined,
+  from: User,
+  kinds: ("photo" | "video")[],
+  caption?: string,
+): Update[] {
+  return albumContents(kinds, caption).map((content) =>
+    topicUpdate(sim, chatId, threadId, from, content)
+  );
+}
+
+/**
+ * Service message: `from` created a forum topic in `chatId`. Its message_id
+ * is the new thread id (`update.message.message_thread_id`); the topic is
+ * registered with `sim`.
+ */
+export function topicCreated(
+  sim: TelegramSim | undefined,
+  chatId: number,
+  from: User,
+  name: string,
+  iconColor = DEFAULT_TOPIC_COLOR,
+): Update {
+  const id = nextMessageId();
+  const m = {
+    message_id: id,
+    from,
+    chat: groupChat(chatId, true),
+    date: dateSource(),
+    message_thread_id: id,
+    forum_topic_created: { name, icon_color: iconColor },
+    is_topic_message: true as const,
+  } as IncomingMessage;
+  rememberMessage(m);
+  sim?.addTopic(chatId, id, name);
+  return wrap(m);
+}
+
+/** Service message: `from` renamed topic `threadId` (or changed its icon); `sim` follows. */
+export function topicEdited(
+  sim: TelegramSim | undefined,
+  chatId: number,
+  threadId: number,
+  from: User,
+  edit: { name?: string; icon_custom_emoji_id?: string },
+): Update {
+  const update = topicUpdate(sim, chatId, threadId, from, { forum_topic_edited: edit });
+  sim?.editTopicByUser(chatId, threadId, edit);
+  return update;
+}
+
+/**
+ * Service message: `from` pinned `pinned` (a message of a group); it is in
+ * the pinned message's topic, or in General.
+ */
+export function pinnedUpdate(sim: TelegramSim | undefined, from: User, pinned: Message): Update {
+  const threadId = pinned.is_topic_message ? pinned.message_thread_id : undefined;
+  return topicUpdate(sim, pinned.chat.id, threadId, from, { pinned_message: unnested(pinned) });
+}
+
+/**
+ * The user edited `original` (any chat, e.g. a topic message of
+ * {@link topicUpdate}): its text, or its caption when it has none.
+ */
+export function editedUpdate(original: Message, newText: string): Update {
+  const m = { ...structuredClone(original), edit_date: dateSource() } as
+    & IncomingMessage
+    & { edit_date: number };
+  if (m.text !== undefined) {
+    delete m.entities;
+    Object.assign(m, textContent(newText));
+  } else {
+    delete m.caption_entities;
+    m.caption = newText;
+  }
+  rememberMessage(m);
+  return { update_id: nextUpdateId(), edited_message: m };
 }
 
 /** Options of {@link groupText}. */
@@ -310,7 +554,11 @@ export interface GroupTextOptions {
   reply_to_message?: Message;
 }
 
-/** A text message in a group or forum topic. */
+/**
+ * A text message in a group or forum topic. A message in a topic made here
+ * has no `reply_to_message` unless given; {@link topicUpdate} builds it as
+ * Telegram does.
+ */
 export function groupText(
   chatId: number,
   from: User,
