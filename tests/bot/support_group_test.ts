@@ -473,3 +473,13 @@ Deno.test("group: two processes needing the same customer's topic at once create
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("group: an answer to a customer who blocked the bot: the topic is told 'blocked'", async () => {
+  await using app = await groupApp();
+  await app.send(privateText(alice, "Please call me back tomorrow"));
+  const thread = topicOf(app, "Alice").message_thread_id;
+  app.sim.blockBot(alice.id);
+  await app.send(topicUpdate(app.sim, GROUP, thread, agent, "We will call you at 10."));
+  assert.ok(app.sim.textsInTopic(GROUP, thread).some((t) => /blocked/.test(t) && t.includes("#1")));
+  assert.deepEqual(app.sim.sentTo(ADMIN_A), []);
+});
