@@ -87,7 +87,7 @@ conv-rate-already = You have already rated ticket #{ $id }.
 
 conv-admin-new = 🆕 New ticket #{ $id }
 conv-admin-header = 📩 <b>#{ $id }</b> · { $name }
-conv-admin-edited = ✏️ { $header } edited a message:
+conv-edited-mark = ✏️ edited
 conv-reply-prompt = ✍️ Send your reply to ticket #{ $id }: text or any media. It goes to the user as it is.
 conv-reply-toast = Replying to #{ $id }
 conv-reply-sent = ✅ Sent to the user · ticket #{ $id }

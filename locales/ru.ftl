@@ -90,7 +90,7 @@ conv-rate-already = Вы уже оценили тикет #{ $id }.
 
 conv-admin-new = 🆕 Новый тикет #{ $id }
 conv-admin-header = 📩 <b>#{ $id }</b> · { $name }
-conv-admin-edited = ✏️ { $header } изменил(а) сообщение:
+conv-edited-mark = ✏️ изменено
 conv-reply-prompt = ✍️ Отправьте ответ на тикет #{ $id }: текст или любое медиа. Пользователь получит его как есть.
 conv-reply-toast = Ответ на #{ $id }
 conv-reply-sent = ✅ Отправлено пользователю · тикет #{ $id }

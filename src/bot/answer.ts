@@ -8,9 +8,17 @@
 import type { Message } from "grammy/types";
 import type { BotContext } from "./context.ts";
 import { afterSupportMessage } from "../domain/ticket.ts";
-import { addSupportMessage, getTicket, openBySupport, stageAlbum } from "../store/tickets.ts";
+import {
+  addEdit,
+  addSupportMessage,
+  findByCopy,
+  getMessage,
+  getTicket,
+  openBySupport,
+  stageAlbum,
+} from "../store/tickets.ts";
 import { clearReplyMode, stageClearReplyMode } from "../store/reply_modes.ts";
-import { ALBUM_WAIT_MS, recordOf } from "../telegram/content.ts";
+import { ALBUM_WAIT_MS, contentSupport, recordOf } from "../telegram/content.ts";
 import { stageTopicNotice, wakeGroup } from "../services/topics.ts";
 
 /** The ticket an agent's message answers. */
@@ -94,6 +102,29 @@ export async function openWithAnswer(
   deps.wake(userId);
   wakeGroup(deps);
   return true;
+}
+
+/**
+ * An agent edited an answer (in a private chat or in the topic): the
+ * customer's copy follows (the outbox edits it, or answers it with the new
+ * text). Notes and messages that answered nothing are not followed.
+ */
+export async function storeAnswerEdit(ctx: BotContext, edited: Message): Promise<void> {
+  const { deps } = ctx;
+  if (contentSupport(edited) !== "ok") return;
+  const link = await findByCopy(deps.kv, edited.chat.id, edited.message_id);
+  if (!link || link.seq === 0) return;
+  const record = await getMessage(deps.kv, link.ticketId, link.seq);
+  if (!record || record.direction !== "out" || record.note) return;
+  const ticket = await getTicket(deps.kv, link.ticketId);
+  if (!ticket) return;
+  const stored = await addEdit(deps.kv, {
+    ticketId: ticket.id,
+    seq: record.seq,
+    content: recordOf([edited], { direction: "out", authorId: ctx.from!.id, at: deps.clock.now() }),
+    to: () => [ticket.userId],
+  });
+  if (stored) deps.wake(ticket.userId);
 }
 
 /** An album's first item: its later items join the stored answer. */

@@ -44,12 +44,20 @@ import {
   getTicket,
   type MessageRef,
   recordCopies,
+  recordShown,
   STORED_TEXT_LIMIT,
   type TicketMessage,
   updateTicket,
 } from "../store/tickets.ts";
 import { getUser, markUnreachable } from "../store/users.ts";
-import { isUnreachableError, storedMessages, TEXT_LIMIT } from "../telegram/content.ts";
+import {
+  CAPTION_LIMIT,
+  CAPTIONED,
+  isUnreachableError,
+  splitForHtml,
+  storedMessages,
+  TEXT_LIMIT,
+} from "../telegram/content.ts";
 import type { Pacer } from "../telegram/pacing.ts";
 import { deliver } from "../telegram/send.ts";
 import { agentChats, inTopic, postCard } from "./topics.ts";
@@ -206,6 +214,7 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
     try {
       if (item.kind === "card") await sendCard(batch[0]);
       else if (item.kind === "copy") await sendCopies(batch);
+      else if (item.kind === "edit") await sendEdit(batch[0]);
       else if (item.kind === "sent" || item.kind === "blocked" || item.kind === "failed") {
         await sendNote(batch[0]);
       } else await sendTopicNotice(batch[0]);
@@ -292,12 +301,9 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
       for (const entry of batch) op.delete(entry.key);
       return void await commit(op);
     }
-    const user = await getUser(deps.kv, ticket.userId);
+    const { headerHtml, keyboard } = await headerOf(first, chatId, ticket);
     let ids: number[];
     if (first.direction === "in") {
-      const t = bindT(deps.i18n, await adminLocale(deps, chatId));
-      const headerHtml = adminHeader(t, ticket.id, user, ticket.userId);
-      const keyboard = ticketReplyKeyboard(t, ticket.id);
       ids = await where(chatId, ticket, async (to) => {
         if (batch.length === 1) {
           // A ticket's first message comes right under its card, which has the buttons.
@@ -306,7 +312,7 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
             keyboard: first.seq === 1 ? undefined : keyboard,
           });
         }
-        const texts = records.map((record) => escapeHtml(record!.text!)).join("\n\n");
+        const texts = records.map((r) => escapeHtml(r!.current ?? r!.text!)).join("\n\n");
         const sent = await api.sendMessage(chatId, `${headerHtml}\n\n${texts}`, {
           reply_markup: keyboard,
           ...(to.threadId === undefined ? {} : { message_thread_id: to.threadId }),
@@ -314,12 +320,9 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
         return [sent.message_id];
       });
     } else {
-      const t = bindT(deps.i18n, userLocale(user, deps.config.defaultLocale));
-      ids = await deliver(api, { chatId }, storedMessages(first), {
-        headerHtml: t("conv-user-header", { id: String(ticket.id) }),
-      });
+      ids = await deliver(api, { chatId }, storedMessages(first), { headerHtml });
     }
-    const copy: MessageRef = { chatId, messageIds: ids };
+    const copy: MessageRef = { chatId, messageIds: ids, ...editable(first, batch.length, ids) };
     const answer = first.direction === "out";
     // An answer written in the support group needs no note: the agents see it there.
     const note = answer && first.source.chatId !== deps.config.supportChatId;
@@ -340,6 +343,100 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
         if (note) wake(first.authorId);
       }
     }
+  };
+
+  /**
+   * The header of a message's copies in `chatId`, and the buttons under them:
+   * for agents, the ticket and the customer; for the customer, "Support".
+   */
+  const headerOf = async (record: TicketMessage, chatId: number, ticket: Ticket) => {
+    const user = await getUser(deps.kv, ticket.userId);
+    if (record.direction === "in") {
+      const t = bindT(deps.i18n, await adminLocale(deps, chatId));
+      return {
+        t,
+        headerHtml: adminHeader(t, ticket.id, user, ticket.userId),
+        keyboard: ticketReplyKeyboard(t, ticket.id),
+      };
+    }
+    const t = bindT(deps.i18n, userLocale(user, deps.config.defaultLocale));
+    return { t, headerHtml: t("conv-user-header", { id: String(ticket.id) }), keyboard: undefined };
+  };
+
+  /**
+   * Copies follow an edit of their message: edited in place where the copy is
+   * one message with the text (or the caption) under its header, else
+   * answered with a new message carrying the new text. A copy not sent yet
+   * needs nothing: it will be sent with the new text.
+   */
+  const sendEdit = async (entry: OutboxEntry) => {
+    const { chatId, ticketId, seq } = entry.value;
+    const done = () => whileLocked(() => deps.kv.delete(entry.key));
+    const edit = await getMessage(deps.kv, ticketId, seq);
+    const original = edit?.editOf === undefined
+      ? null
+      : await getMessage(deps.kv, ticketId, edit.editOf);
+    const ticket = await getTicket(deps.kv, ticketId);
+    if (!original || !ticket) return await done();
+    const text = original.current ?? original.text ?? "";
+    const { t, headerHtml, keyboard } = await headerOf(original, chatId, ticket);
+    const header = `${headerHtml} · ${t("conv-edited-mark")}`;
+    // Buttons stay as they were: the first message of a ticket has none (its card has them).
+    const buttons = keyboard && original.seq !== 1 ? { reply_markup: keyboard } : {};
+    for (const copy of original.copies.filter((c) => c.chatId === chatId)) {
+      if (copy.form && copy.shown === text) continue;
+      const html = `${header}\n\n${escapeHtml(text)}`;
+      const messageId = copy.messageIds[0];
+      try {
+        if (copy.form === "text" && html.length <= TEXT_LIMIT) {
+          await api.editMessageText(chatId, messageId, html, {
+            ...buttons,
+            link_preview_options: { is_disabled: true },
+          });
+        } else if (copy.form === "caption" && html.length <= CAPTION_LIMIT) {
+          await api.editMessageCaption(chatId, messageId, { caption: html, ...buttons });
+        } else {
+          await answerCopy(chatId, ticket, { copy, header, text, seq: original.seq });
+          continue;
+        }
+      } catch (error) {
+        // Too old, or gone: Telegram will not edit it; the new text answers it instead.
+        if (!(error instanceof GrammyError && error.error_code === 400)) throw error;
+        await answerCopy(chatId, ticket, { copy, header, text, seq: original.seq });
+        continue;
+      }
+      await recordShown(deps.kv, { ticketId, seq: original.seq, chatId, shown: text });
+    }
+    await done();
+  };
+
+  /** A new message with the edited text, answering a copy that cannot be edited. */
+  const answerCopy = async (
+    chatId: number,
+    ticket: Ticket,
+    edit: { copy: MessageRef; header: string; text: string; seq: number },
+  ) => {
+    const budget = TEXT_LIMIT - edit.header.length - 2;
+    const [first = ""] = splitForHtml(edit.text, budget);
+    const sent = await where(
+      chatId,
+      ticket,
+      (to) =>
+        api.sendMessage(chatId, `${edit.header}\n\n${escapeHtml(first)}`, {
+          reply_parameters: {
+            message_id: edit.copy.messageIds.at(-1)!,
+            allow_sending_without_reply: true,
+          },
+          ...(to.threadId === undefined ? {} : { message_thread_id: to.threadId }),
+        }),
+    );
+    // A Telegram reply to it answers the ticket, as to the copy it answers.
+    await commit(
+      deps.kv.atomic().set(keys.copy(chatId, sent.message_id), {
+        ticketId: ticket.id,
+        seq: edit.seq,
+      }),
+    );
   };
 
   /** The agent's note about an answer: sent, the customer blocked the bot, or refused. */
@@ -495,6 +592,18 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
       await Promise.all([...loops.values()]);
     },
   };
+}
+
+/** How a copy just sent can follow a later edit of its message (see MessageRef). */
+function editable(
+  record: TicketMessage,
+  batchSize: number,
+  ids: number[],
+): Pick<MessageRef, "form" | "shown"> {
+  if (batchSize > 1 || ids.length !== 1) return {};
+  const shown = record.current ?? record.text ?? "";
+  if (record.kind === "text" && shown.length <= STORED_TEXT_LIMIT) return { form: "text", shown };
+  return CAPTIONED.has(record.kind) ? { form: "caption", shown } : {};
 }
 
 /** Whether a stored message is a text that can go together with others. */

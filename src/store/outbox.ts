@@ -19,7 +19,8 @@ import { commit } from "./locked.ts";
  * ("copy": a customer's message to an agent, an answer to the customer), the
  * agent's note about an answer ("sent", "blocked", "failed"), or, in the
  * support group's topic, the ticket's closure ("closed"), its rating
- * ("rated"), or the topic's name following the ticket's status ("topic").
+ * ("rated"), or the topic's name following the ticket's status ("topic");
+ * or an edit ("edit", the seq of the "edit" record) that a copy follows.
  */
 export type OutboxKind =
   | "card"
@@ -29,7 +30,8 @@ export type OutboxKind =
   | "failed"
   | "closed"
   | "rated"
-  | "topic";
+  | "topic"
+  | "edit";
 
 /** One item waiting to be sent. Times are `Date.now()` milliseconds. */
 export interface OutboxItem {

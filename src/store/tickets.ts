@@ -43,6 +43,14 @@ export type MessageKind =
 export interface MessageRef {
   chatId: number;
   messageIds: number[];
+  /**
+   * How a copy can follow an edit of its message: "text" (one message, the
+   * header and the text) or "caption" (the media with the header and the
+   * caption) are edited in place; any other copy is answered with the new text.
+   */
+  form?: "text" | "caption";
+  /** The text the copy shows now (after the header), for `form` copies. */
+  shown?: string;
 }
 
 /** One message of a ticket, under ["ticket_message", ticketId, seq]. */
@@ -61,6 +69,10 @@ export interface TicketMessage {
   source: MessageRef;
   /** An agent's internal note (`/note` in the support group): never sent to the customer. */
   note?: true;
+  /** For an "edit": the seq of the message it edits. */
+  editOf?: number;
+  /** The text after the latest edit (the record keeps the text as first written). */
+  current?: string;
   /** Copies the bot delivered (admin chats for "in", the user's chat for "out"). */
   copies: MessageRef[];
 }
@@ -589,31 +601,85 @@ export async function addNote(
   return result && message ? { ticket: result.after, message } : null;
 }
 
+/** What {@link addEdit} stores. */
+export interface EditInput {
+  ticketId: number;
+  /** The message edited. */
+  seq: number;
+  /** The edit: its new text (or caption), author and source. */
+  content: NewMessage;
+  /** The chats whose copies follow the edit (an "edit" outbox item each). */
+  to: (original: TicketMessage) => readonly number[];
+}
+
 /**
- * Stores a later edit of one of the user's messages as a message of kind
- * "edit" on an open ticket; the original record stays as it was, so nothing
- * the user wrote is lost. The turn and the times do not change: an edit is not
- * a new message. Returns null when the ticket is missing or closed.
+ * Stores an edit of message `seq` as a message of kind "edit" (the original
+ * record keeps what was first written, with the new text as `current`), and
+ * an "edit" item for each chat whose copy must follow, in one commit. The
+ * turn, the status and the times do not change: an edit is not a new message,
+ * and it never opens a ticket. Returns null when nothing visible changed (the
+ * same text again: Telegram reports reactions as edits too) or the message is
+ * unknown.
  */
-export async function addEditMessage(
+export async function addEdit(
   kv: Deno.Kv,
-  ticketId: number,
-  content: NewMessage,
+  input: EditInput,
 ): Promise<{ ticket: Ticket; message: TicketMessage } | null> {
-  const stored = shorten({ ...content, kind: "edit" });
-  let message: TicketMessage | undefined;
-  const result = await updateTicket(
-    kv,
-    ticketId,
-    (ticket) =>
-      ticket.status === "closed" ? null : { ...ticket, messageCount: ticket.messageCount + 1 },
-    (op, after) => {
-      message = { ...stored, ticketId, seq: after.messageCount, copies: [] };
-      // The source message keeps pointing at its original record.
-      op.set(keys.ticketMessage(ticketId, message.seq), message);
-    },
-  );
-  return result && message ? { ticket: result.after, message } : null;
+  const content = shorten({ ...input.content, kind: "edit" });
+  const text = content.text ?? "";
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (attempt >= 5) await backoff(attempt);
+    const [ticketEntry, originalEntry] = await kv.getMany<[Ticket, TicketMessage]>([
+      keys.ticket(input.ticketId),
+      keys.ticketMessage(input.ticketId, input.seq),
+    ]);
+    const original = originalEntry.value;
+    if (!ticketEntry.value || !original) return null;
+    if ((original.current ?? original.text ?? "") === text) return null;
+    const after = { ...ticketEntry.value, messageCount: ticketEntry.value.messageCount + 1 };
+    const message: TicketMessage = {
+      ...content,
+      ticketId: input.ticketId,
+      seq: after.messageCount,
+      editOf: input.seq,
+      copies: [],
+    };
+    const op = kv.atomic().check(originalEntry);
+    stageTicket(op, ticketEntry, after);
+    op.set(keys.ticketMessage(input.ticketId, message.seq), message);
+    op.set(originalEntry.key, { ...original, current: text });
+    for (const chatId of new Set(input.to(original))) {
+      stageOutbox(op, { chatId, ticketId: input.ticketId, seq: message.seq, kind: "edit" });
+    }
+    if ((await commit(op)).ok) return { ticket: after, message };
+  }
+  throw new Error(`Could not store an edit of #${input.ticketId}/${input.seq}`);
+}
+
+/**
+ * Records what copy `chatId` of message `seq` shows now, after it followed
+ * an edit, with `extra` mutations (the outbox item's removal) in one commit.
+ */
+export async function recordShown(
+  kv: Deno.Kv,
+  message: { ticketId: number; seq: number; chatId: number; shown: string },
+  extra?: (op: Deno.AtomicOperation) => void,
+): Promise<void> {
+  const key = keys.ticketMessage(message.ticketId, message.seq);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (attempt >= 5) await backoff(attempt);
+    const entry = await kv.get<TicketMessage>(key);
+    const op = kv.atomic().check(entry);
+    if (entry.value) {
+      const copies = entry.value.copies.map((copy) =>
+        copy.chatId === message.chatId && copy.form ? { ...copy, shown: message.shown } : copy
+      );
+      op.set(key, { ...entry.value, copies });
+    }
+    extra?.(op);
+    if ((await commit(op)).ok) return;
+  }
+  throw new Error(`Could not record an edited copy of #${message.ticketId}/${message.seq}`);
 }
 
 /**

@@ -172,13 +172,13 @@ export function storedMessages(record: TicketMessage): Message[] {
     );
   }
   const single: Record<string, unknown> = { ...base, message_id: messageIds[0] };
+  // As last edited: a copy sent after an edit shows the new text.
+  const text = record.current ?? record.text;
   if (record.kind === "text") {
-    if (record.text !== undefined && record.text.length <= STORED_TEXT_LIMIT) {
-      single.text = record.text;
-    }
+    if (text !== undefined && text.length <= STORED_TEXT_LIMIT) single.text = text;
   } else if (CAPTIONED.has(record.kind)) {
     single[record.kind] = {};
-    if (record.text !== undefined) single.caption = record.text;
+    if (text !== undefined) single.caption = text;
   }
   return [single as unknown as Message];
 }

@@ -10,7 +10,7 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
 import { editPressed } from "../screen.ts";
-import { type AnswerTarget, storeAnswer } from "../answer.ts";
+import { type AnswerTarget, storeAnswer, storeAnswerEdit } from "../answer.ts";
 import { findByCopies, joinStoredAlbum } from "../../store/tickets.ts";
 import { clearReplyMode, getReplyMode } from "../../store/reply_modes.ts";
 import { clearPending } from "../../store/pending.ts";
@@ -77,3 +77,6 @@ admins.on("message", async (ctx, next) => {
   if (!target) return next();
   await storeAnswer(ctx, target, message);
 });
+
+// An agent edited an answer: the customer's copy follows.
+admins.on("edited_message", async (ctx) => await storeAnswerEdit(ctx, ctx.editedMessage));

@@ -15,7 +15,7 @@
 import { Composer } from "grammy";
 import type { Message } from "grammy/types";
 import type { BotContext } from "../context.ts";
-import { openWithAnswer, storeAnswer } from "../answer.ts";
+import { openWithAnswer, storeAnswer, storeAnswerEdit } from "../answer.ts";
 import { addNote, findByCopy, getOpenTicket, joinStoredAlbum } from "../../store/tickets.ts";
 import { getTopic, topicUser, warnOnce } from "../../store/topics.ts";
 import { ALBUM_WAIT_MS, contentSupport, recordOf } from "../../telegram/content.ts";
@@ -95,6 +95,11 @@ async function keepNote(ctx: BotContext, userId: number, message: Message): Prom
   const stored = await addNote(deps.kv, ticketId, { ...content, text });
   if (stored) await ctx.reply(ctx.t("group-note-kept", { id: String(ticketId) }));
 }
+
+// An agent edited an answer in a topic: the customer's copy follows.
+group.on("edited_message", async (ctx) => {
+  if (ctx.isAdmin) await storeAnswerEdit(ctx, ctx.editedMessage);
+});
 
 // Buttons, and the agents' commands let through above, go on; nothing else of the group does.
 group.use(async (ctx, next) => {

@@ -10,20 +10,16 @@ import { Composer } from "grammy";
 import type { Message } from "grammy/types";
 import type { BotContext } from "../context.ts";
 import {
-  addEditMessage,
+  addEdit,
   addUserMessage,
   findByCopy,
   getAlbum,
-  getOpenTicket,
   joinStoredAlbum,
-  type MessageRef,
-  recordCopies,
   stageAlbum,
 } from "../../store/tickets.ts";
-import { getUser, markUnreachable } from "../../store/users.ts";
+import { markUnreachable } from "../../store/users.ts";
 import { stageClearPending } from "../../store/pending.ts";
-import { adminLocale } from "../../services/notify.ts";
-import { agentChats, inTopic } from "../../services/topics.ts";
+import { agentChats } from "../../services/topics.ts";
 import { reportFailure } from "../../services/alerts.ts";
 import {
   ALBUM_WAIT_MS,
@@ -33,9 +29,6 @@ import {
   recordOf,
   textOf,
 } from "../../telegram/content.ts";
-import { deliver } from "../../telegram/send.ts";
-import { bindT, ticketReplyKeyboard } from "../../render/menu.ts";
-import { adminHeader } from "../../render/notices.ts";
 import { commit } from "../../store/locked.ts";
 
 /**
@@ -165,48 +158,27 @@ users.on("message", async (ctx, next) => {
   await receiveMessage(ctx, message);
 });
 
-// An edit of a message that belongs to the open ticket is kept (as an "edit"
-// beside the original) and shown to the admins. A live location's moves arrive
-// as edits too: those are not news for support.
+// An edit of a message that reached the agents: every copy follows it (the
+// outbox edits it in place, or answers it with the new text). A live
+// location's moves arrive as edits too: those are not news for support.
 users.on("edited_message", async (ctx) => {
   const { deps } = ctx;
   const edited = ctx.editedMessage;
   if (edited.location || contentSupport(edited) !== "ok") return;
   const link = await findByCopy(deps.kv, edited.chat.id, edited.message_id);
-  if (!link) return;
-  const open = await getOpenTicket(deps.kv, edited.chat.id);
-  if (!open || open.id !== link.ticketId) return;
-  const stored = await addEditMessage(
-    deps.kv,
-    open.id,
-    recordOf([edited], { direction: "in", authorId: edited.chat.id, at: deps.clock.now() }),
-  );
-  if (!stored) return;
-  const user = await getUser(deps.kv, open.userId);
-  const copies = await Promise.all(
-    agentChats(deps.config).map(async (chatId) => {
-      try {
-        const t = bindT(deps.i18n, await adminLocale(deps, chatId));
-        const send = (threadId?: number) =>
-          deliver(ctx.api, { chatId, threadId }, [edited], {
-            headerHtml: t("conv-admin-edited", {
-              header: adminHeader(t, open.id, user, open.userId),
-            }),
-            keyboard: ticketReplyKeyboard(t, open.id),
-          });
-        const ids = chatId === deps.config.supportChatId
-          ? await inTopic(deps, ctx.api, { ticket: open }, send)
-          : await send();
-        return { chatId, messageIds: ids };
-      } catch (error) {
-        reportFailure(deps, error, "Could not deliver an edit to the agents", { chatId });
-        return null;
-      }
+  if (!link || link.seq === 0) return;
+  let targets: number[] = [];
+  const stored = await addEdit(deps.kv, {
+    ticketId: link.ticketId,
+    seq: link.seq,
+    content: recordOf([edited], {
+      direction: "in",
+      authorId: edited.chat.id,
+      at: deps.clock.now(),
     }),
-  );
-  await recordCopies(deps.kv, {
-    ticketId: open.id,
-    seq: stored.message.seq,
-    copies: copies.filter((ref): ref is MessageRef => ref !== null),
+    // Where agents are now, and wherever a copy went before (the group may have changed).
+    to: (original) =>
+      targets = [...new Set([...agentChats(deps.config), ...original.copies.map((c) => c.chatId)])],
   });
+  if (stored) targets.forEach(deps.wake);
 });
