@@ -320,3 +320,19 @@ group-note-empty = 📝 Write the note after the command: /note the customer pre
 group-reply-toast = To answer ticket #{ $id }, just write in this topic: every message of an agent here goes to the customer.
 conv-topic-closed = ✅ Ticket #{ $id } was closed by { $agent }.
 conv-topic-rated = ⭐ The customer rated ticket #{ $id }: { $stars }
+
+## Saved replies
+saved-usage = 💾 To save a reply, answer (swipe left on) the message to keep with <code>/save name</code>: 1 to 32 letters, digits, _ or -. Send it later with <code>/r name</code> wherever you answer a ticket; /saved lists them.
+saved-unsupported = 💾 That message cannot be saved: only text, or media (photo, video, document, voice, audio, GIF, sticker, video note) with its caption.
+saved-done = 💾 Saved as <b>{ $name }</b>. Send it with <code>/r { $name }</code> wherever you answer a ticket.
+saved-full = 💾 There are already { $limit } saved replies: delete one in /saved first, or save under an existing name to replace it.
+saved-empty = 💾 No saved replies yet. Answer any message with <code>/save name</code> to keep it.
+saved-title = 💾 <b>Saved replies</b> ({ $count }) · send one with <code>/r name</code>
+saved-row = <b>{ $name }</b> · { $kind } · <i>{ $preview }</i>
+saved-delete = 🗑 Delete { $name }
+saved-deleted = Deleted: { $name }
+saved-gone = Already deleted
+saved-unknown = 💾 No saved reply is called <b>{ $name }</b>. Saved: { $names }.
+cmd-save = Save the message you answer as a reply: /save name
+cmd-saved = Saved replies (list, delete)
+cmd-r = Answer with a saved reply: /r name

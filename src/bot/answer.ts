@@ -19,6 +19,9 @@ import {
 } from "../store/tickets.ts";
 import { clearReplyMode, stageClearReplyMode } from "../store/reply_modes.ts";
 import { ALBUM_WAIT_MS, contentSupport, recordOf } from "../telegram/content.ts";
+import type { NewMessage } from "../store/tickets.ts";
+import { getSavedReply, listSavedReplies, savedName } from "../store/saved_replies.ts";
+import { escapeHtml } from "../html.ts";
 import { stageTopicNotice, wakeGroup } from "../services/topics.ts";
 
 /** The ticket an agent's message answers. */
@@ -39,6 +42,7 @@ export async function storeAnswer(
   ctx: BotContext,
   target: AnswerTarget,
   message: Message,
+  content?: NewMessage,
 ): Promise<void> {
   const { deps } = ctx;
   const adminId = ctx.from!.id;
@@ -46,7 +50,7 @@ export async function storeAnswer(
   let wasNew = false;
   const stored = await addSupportMessage(deps.kv, {
     ticketId: target.ticketId,
-    content: recordOf([message], { direction: "out", authorId: adminId, at: now }),
+    content: content ?? recordOf([message], { direction: "out", authorId: adminId, at: now }),
     change: (ticket) => {
       wasNew = ticket.status === "new";
       return ticket.status === "closed" ? null : afterSupportMessage(ticket, adminId, now);
@@ -84,12 +88,13 @@ export async function openWithAnswer(
   ctx: BotContext,
   userId: number,
   message: Message,
+  content?: NewMessage,
 ): Promise<boolean> {
   const { deps } = ctx;
   const opened = await openBySupport(deps.kv, {
     userId,
     agentId: ctx.from!.id,
-    content: recordOf([message], {
+    content: content ?? recordOf([message], {
       direction: "out",
       authorId: ctx.from!.id,
       at: deps.clock.now(),
@@ -102,6 +107,45 @@ export async function openWithAnswer(
   deps.wake(userId);
   wakeGroup(deps);
   return true;
+}
+
+/** The name in `/r <name>` (a saved reply to send), or undefined for any other message. */
+export function savedReplyName(message: Message): string | undefined {
+  const match = /^\/r(?:@\w+)?(?:\s+(.*))?$/s.exec(message.text ?? "");
+  return match ? (match[1] ?? "").trim() : undefined;
+}
+
+/**
+ * Saved reply `name` as the agent's answer, exactly as if the agent had sent
+ * it (its media is copied from where it was saved). Null when there is no
+ * such reply: the agent is told which names exist.
+ */
+export async function savedAnswer(
+  ctx: BotContext,
+  message: Message,
+  name: string,
+): Promise<NewMessage | null> {
+  const { deps } = ctx;
+  const key = savedName(name);
+  const saved = key ? await getSavedReply(deps.kv, key) : null;
+  if (!saved) {
+    const names = (await listSavedReplies(deps.kv)).map((reply) => reply.name).sort();
+    await ctx.reply(
+      names.length
+        ? ctx.t("saved-unknown", { name: escapeHtml(name), names: escapeHtml(names.join(", ")) })
+        : ctx.t("saved-empty"),
+    );
+    return null;
+  }
+  return {
+    direction: "out",
+    kind: saved.kind,
+    text: saved.text,
+    at: deps.clock.now(),
+    authorId: ctx.from!.id,
+    source: { chatId: message.chat.id, messageIds: [message.message_id] },
+    from: { chatId: saved.from.chatId, messageIds: [saved.from.messageId] },
+  };
 }
 
 /**

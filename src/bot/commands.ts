@@ -29,6 +29,9 @@ export function adminCommands(deps: Pick<BotDeps, "i18n">, locale: Locale): BotC
     { command: "help", description: t("cmd-help") },
     { command: "ban", description: t("cmd-ban") },
     { command: "unban", description: t("cmd-unban") },
+    { command: "saved", description: t("cmd-saved") },
+    { command: "save", description: t("cmd-save") },
+    { command: "r", description: t("cmd-r") },
     { command: "id", description: t("cmd-id") },
   ];
 }
@@ -38,6 +41,9 @@ export function groupCommands(deps: Pick<BotDeps, "i18n">, locale: Locale): BotC
   const t = (key: string) => deps.i18n.t(locale, key);
   return [
     { command: "note", description: t("cmd-note") },
+    { command: "r", description: t("cmd-r") },
+    { command: "save", description: t("cmd-save") },
+    { command: "saved", description: t("cmd-saved") },
     { command: "admin", description: t("cmd-admin") },
     { command: "help", description: t("cmd-help") },
     { command: "id", description: t("cmd-id") },

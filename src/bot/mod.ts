@@ -30,6 +30,7 @@ import { supportGroupFeature } from "./features/support_group.ts";
 import { membershipFeature } from "./features/membership.ts";
 import { unsupportedFeature } from "./features/unsupported.ts";
 import { adminPanelFeature } from "./features/admin_panel.ts";
+import { savedRepliesFeature } from "./features/saved_replies.ts";
 import { startFeature } from "./features/start.ts";
 import { languageFeature } from "./features/language.ts";
 import { feedbackFeature } from "./features/feedback.ts";
@@ -102,6 +103,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   bot.use(supportGroupFeature);
   bot.use(membershipFeature);
   bot.use(adminPanelFeature);
+  bot.use(savedRepliesFeature);
   bot.use(startFeature);
   bot.use(unsupportedFeature);
   bot.use(languageFeature);

@@ -46,7 +46,8 @@ export type Callback =
   | { kind: "ticket"; action: TicketAction; ticketId: number }
   | { kind: "rate"; ticketId: number; stars: 1 | 2 | 3 }
   | { kind: "admin"; screen: AdminScreen; page: number }
-  | { kind: "unblock_user"; userId: number; page: number };
+  | { kind: "unblock_user"; userId: number; page: number }
+  | { kind: "saved_delete"; ref: string };
 
 /** Builds a button's callback data. */
 export function encode(callback: Callback): string {
@@ -65,6 +66,8 @@ export function encode(callback: Callback): string {
       return `a:${callback.screen}:${callback.page}`;
     case "unblock_user":
       return `u:${callback.userId}:${callback.page}`;
+    case "saved_delete":
+      return `s:d:${callback.ref}`;
   }
 }
 
@@ -121,6 +124,10 @@ export function decode(data: string | undefined): Callback | null {
       const p = page(second);
       return userId && p !== null ? { kind: "unblock_user", userId, page: p } : null;
     }
+    case "s":
+      return first === "d" && /^[0-9a-z]{1,8}$/.test(second ?? "")
+        ? { kind: "saved_delete", ref: second }
+        : null;
     default:
       return null;
   }

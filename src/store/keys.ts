@@ -20,6 +20,7 @@
  * | ["topic", chatId, userId]                   | TopicEntry             | topics.ts                    |
  * | ["topic_user", chatId, threadId]            | userId                 | same atomic as the topic     |
  * | ["topic_warned", chatId, threadId, memberId] | true                  | topics.ts                    |
+ * | ["saved_reply", name]                       | SavedReply             | saved_replies.ts             |
  * | ["first_response", day, ms, ticketId]       | null                   | same atomic as the ticket    |
  * | ["legacy_ticket", legacyId]                 | ticketId               | same atomic as the ticket    |
  * | ["legacy_ban", userId]                      | LegacyBanRecord        | same atomic as the user      |
@@ -88,6 +89,8 @@ export const keys = {
   topicUser: (chatId: number, threadId: number) => ["topic_user", chatId, threadId] as const,
   topicWarned: (chatId: number, threadId: number, memberId: number) =>
     ["topic_warned", chatId, threadId, memberId] as const,
+  savedReply: (name: string) => ["saved_reply", name] as const,
+  savedReplies: () => ["saved_reply"] as const,
   firstResponse: (day: string, ms: number, ticketId: number) =>
     ["first_response", day, ms, ticketId] as const,
   firstResponsesOfDay: (day: string) => ["first_response", day] as const,

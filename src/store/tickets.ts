@@ -69,6 +69,8 @@ export interface TicketMessage {
   source: MessageRef;
   /** An agent's internal note (`/note` in the support group): never sent to the customer. */
   note?: true;
+  /** Where the content is copied from, when not from `source` (a saved reply sent with /r). */
+  from?: MessageRef;
   /** For an "edit": the seq of the message it edits. */
   editOf?: number;
   /** The text after the latest edit (the record keeps the text as first written). */

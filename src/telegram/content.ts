@@ -164,7 +164,7 @@ export function recordOf(
  * else without a caption, it is copied after the header.
  */
 export function storedMessages(record: TicketMessage): Message[] {
-  const { chatId, messageIds } = record.source;
+  const { chatId, messageIds } = record.from ?? record.source;
   const base = { chat: { id: chatId, type: "private" }, date: Math.floor(record.at / 1000) };
   if (record.kind === "album" || messageIds.length > 1) {
     return messageIds.map((id) =>

@@ -10,7 +10,13 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../context.ts";
 import { editPressed } from "../screen.ts";
-import { type AnswerTarget, storeAnswer, storeAnswerEdit } from "../answer.ts";
+import {
+  type AnswerTarget,
+  savedAnswer,
+  savedReplyName,
+  storeAnswer,
+  storeAnswerEdit,
+} from "../answer.ts";
 import { findByCopies, joinStoredAlbum } from "../../store/tickets.ts";
 import { clearReplyMode, getReplyMode } from "../../store/reply_modes.ts";
 import { clearPending } from "../../store/pending.ts";
@@ -55,7 +61,9 @@ const admins = replyFeature.chatType("private").filter((ctx) => ctx.isAdmin);
 admins.on("message", async (ctx, next) => {
   const { deps } = ctx;
   const message = ctx.message;
-  if (isCommand(message)) return next();
+  // `/r <name>` answers with a saved reply; other commands are not answers.
+  const saved = savedReplyName(message);
+  if (isCommand(message) && saved === undefined) return next();
   // Handled again after a failure or a crash, the answer may be stored already
   // (its source is linked); read with the link of the message replied to.
   const replied = message.reply_to_message;
@@ -75,7 +83,9 @@ admins.on("message", async (ctx, next) => {
   if (joined) return;
   const target = await targetTicket(ctx, repliedLink?.ticketId);
   if (!target) return next();
-  await storeAnswer(ctx, target, message);
+  const content = saved === undefined ? undefined : await savedAnswer(ctx, message, saved);
+  if (saved !== undefined && !content) return;
+  await storeAnswer(ctx, target, message, content ?? undefined);
 });
 
 // An agent edited an answer: the customer's copy follows.

@@ -7,21 +7,28 @@
  * General topic, topics that are not a customer's, and service messages (a
  * topic created or renamed, members joining) are not answers.
  *
- * From here on only the agents' commands (`/admin`, `/help`, `/ban`,
- * `/unban`) and buttons go on from the group to the other features.
+ * `/r <name>` in a topic answers with a saved reply. From here on only the
+ * agents' commands (`/admin`, `/help`, `/ban`, `/unban`, `/save`, `/saved`,
+ * `/find`) and buttons go on from the group to the other features.
  *
  * @module
  */
 import { Composer } from "grammy";
 import type { Message } from "grammy/types";
 import type { BotContext } from "../context.ts";
-import { openWithAnswer, storeAnswer, storeAnswerEdit } from "../answer.ts";
+import {
+  openWithAnswer,
+  savedAnswer,
+  savedReplyName,
+  storeAnswer,
+  storeAnswerEdit,
+} from "../answer.ts";
 import { addNote, findByCopy, getOpenTicket, joinStoredAlbum } from "../../store/tickets.ts";
 import { getTopic, topicUser, warnOnce } from "../../store/topics.ts";
 import { ALBUM_WAIT_MS, contentSupport, recordOf } from "../../telegram/content.ts";
 
 /** Agents' commands that work in the group as in a private chat. */
-const GROUP_COMMANDS = new Set(["admin", "help", "ban", "unban"]);
+const GROUP_COMMANDS = new Set(["admin", "help", "ban", "unban", "save", "saved", "find"]);
 
 /** The command a message starts with (`/note@bot text` → "note"), if any. */
 function commandOf(message: Message): string | undefined {
@@ -40,7 +47,7 @@ const group = supportGroupFeature.filter((ctx) =>
 group.on("message", async (ctx, next) => {
   const message = ctx.message;
   const command = commandOf(message);
-  if (command !== undefined && command !== "note") {
+  if (command !== undefined && command !== "note" && command !== "r") {
     return ctx.isAdmin && GROUP_COMMANDS.has(command) ? await next() : undefined;
   }
   // A message in a topic carries the topic's thread even when it replies to nothing.
@@ -62,6 +69,9 @@ group.on("message", async (ctx, next) => {
   // Handled again after a failure or a crash, the message may be stored already.
   if (await findByCopy(deps.kv, chatId, message.message_id)) return;
   if (command === "note") return await keepNote(ctx, userId, message);
+  const saved = command === "r" ? savedReplyName(message) : undefined;
+  const content = saved === undefined ? undefined : await savedAnswer(ctx, message, saved);
+  if (saved !== undefined && !content) return;
   const joined = message.media_group_id !== undefined && await joinStoredAlbum(deps.kv, {
     chatId,
     mediaGroupId: message.media_group_id,
@@ -73,8 +83,9 @@ group.on("message", async (ctx, next) => {
   if (joined) return;
   for (let attempt = 0; attempt < 3; attempt++) {
     const open = await getOpenTicket(deps.kv, userId);
-    if (open) return await storeAnswer(ctx, { ticketId: open.id, viaMode: false }, message);
-    if (await openWithAnswer(ctx, userId, message)) return;
+    const target = { ticketId: open?.id ?? 0, viaMode: false };
+    if (open) return await storeAnswer(ctx, target, message, content ?? undefined);
+    if (await openWithAnswer(ctx, userId, message, content ?? undefined)) return;
   }
 });
 
