@@ -26,6 +26,8 @@ USER 65532:65532
 WORKDIR /data
 ENV DATA_DIR=/data
 VOLUME ["/data"]
+# Webhook mode (WEBHOOK_URL) listens here, with GET /healthz; long polling needs no port.
+EXPOSE 8080
 # Healthy while the bot polls Telegram: `healthcheck` reads the heartbeat the
 # running bot writes to the store at least every 30 s (README: "Health check").
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \

@@ -30,15 +30,16 @@ import { createOutbox } from "./src/services/outbox.ts";
 import { Pacer } from "./src/telegram/pacing.ts";
 import { createAlerts } from "./src/services/alerts.ts";
 import { registerCommands } from "./src/bot/commands.ts";
-import { startJobs } from "./src/jobs/mod.ts";
+import { CRON_NAMES, type Jobs, startJobs } from "./src/jobs/mod.ts";
 import { runCli, SUB_COMMANDS } from "./src/cli.ts";
 import { connect, supportGroupProblem, TokenRefusedError } from "./src/bot/connect.ts";
-import { beat } from "./src/bot/heartbeat.ts";
+import { beat, HEARTBEAT_EVERY_MS } from "./src/bot/heartbeat.ts";
+import { ALLOWED_UPDATES, serveWebhook } from "./src/webhook.ts";
 
 const USAGE = `Support Desk Bot ${APP_VERSION}: a self-hosted Telegram help desk.
 
 Usage:
-  main.ts                      run the bot (long polling)
+  main.ts                      run the bot (long polling; webhook mode with WEBHOOK_URL)
   main.ts backup               write a backup archive to DATA_DIR/backups/ and print its path
   main.ts restore <file> [--force]
                                restore an archive into an empty store (--force: a non-empty one)
@@ -66,6 +67,17 @@ const DRAIN_TIMEOUT_MS = 20_000;
 const JOURNAL_RETRY_MS = 2_000;
 /** Everything after a stop signal, inside Docker's default 30 s grace period (compose: 30 s). */
 const SHUTDOWN_DEADLINE_MS = 25_000;
+
+/**
+ * The schedules, registered at the top level of the main module as Deno
+ * Deploy requires (it does not pick up definitions made later). Each tick
+ * goes to the jobs of the running bot; sub-commands start none.
+ */
+let jobs: Jobs | undefined;
+if (typeof Deno.cron === "function") {
+  Deno.cron(CRON_NAMES.autoClose, "* * * * *", () => jobs?.autoClose());
+  Deno.cron(CRON_NAMES.backup, "* * * * *", () => jobs?.backup());
+}
 
 async function main(args: string[]): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {
@@ -96,7 +108,22 @@ async function main(args: string[]): Promise<number> {
     throw error;
   }
 
-  const logFile = command === undefined ? await openLogFile(config.dataDir) : undefined;
+  // Deno Deploy has no writable disk: it needs webhook mode, logs go to stdout, backups to Telegram.
+  const diskless = Deno.env.get("DENO_DEPLOYMENT_ID") !== undefined;
+  const deployProblem = !diskless
+    ? undefined
+    : config.webhookUrl === undefined
+    ? "WEBHOOK_URL is required on Deno Deploy (it only takes updates over HTTP)"
+    : config.backupEnabled && !config.backupSendToTelegram
+    ? "BACKUP_SEND_TO_TELEGRAM must be true with BACKUP_ENABLED on Deno Deploy (no disk keeps archives)"
+    : undefined;
+  if (deployProblem && command === undefined) {
+    console.error(`Configuration error: ${deployProblem}.`);
+    return 2;
+  }
+  const logFile = command === undefined && !diskless
+    ? await openLogFile(config.dataDir)
+    : undefined;
   const log = createLogger(config.logLevel, {
     redact: [config.botToken],
     sinks: logFile ? [logFile] : [],
@@ -104,7 +131,7 @@ async function main(args: string[]): Promise<number> {
 
   let kv: Deno.Kv;
   try {
-    kv = await openStore(config, { existingOnly: command === "healthcheck" });
+    kv = await openStore(config, { existingOnly: command === "healthcheck", diskless });
   } catch (error) {
     if (error instanceof StoreError) {
       console.error(`${command === "healthcheck" ? "unhealthy" : "Store error"}: ${error.message}`);
@@ -114,7 +141,13 @@ async function main(args: string[]): Promise<number> {
   }
 
   const i18n = loadTranslator();
-  const runtime = { startedAt: Date.now(), errorCount: 0, inFlight: 0 };
+  const runtime = {
+    processId: crypto.randomUUID(),
+    startedAt: Date.now(),
+    errorCount: 0,
+    inFlight: 0,
+    diskless,
+  };
   // The outbox sender is wired in once the bot exists; sub-commands send nothing.
   const partial = { kv, config, clock: systemClock, log, i18n, runtime, wake: () => {} };
 
@@ -192,12 +225,36 @@ async function main(args: string[]): Promise<number> {
       return 2;
     }
   }
-  log.info("Bot started", { username: bot.botInfo.username, version: APP_VERSION });
+  const webhook = config.webhookUrl !== undefined;
+  log.info("Bot started", {
+    username: bot.botInfo.username,
+    version: APP_VERSION,
+    mode: webhook ? "webhook" : "long polling",
+  });
   await beat(deps, "running");
-  try {
-    await bot.api.deleteWebhook();
-  } catch (error) {
-    log.warn("deleteWebhook failed; long polling may conflict with a webhook", { error });
+  if (webhook) {
+    try {
+      await bot.api.setWebhook(config.webhookUrl!, {
+        secret_token: config.webhookSecret,
+        allowed_updates: [...ALLOWED_UPDATES],
+      });
+    } catch (error) {
+      console.error(
+        `Telegram refused the webhook at WEBHOOK_URL '${config.webhookUrl}': ${
+          describeError(error)
+        }.`,
+      );
+      kv.close();
+      logFile?.close();
+      return 1;
+    }
+  } else {
+    try {
+      // Pending updates are kept: long polling fetches them next.
+      await bot.api.deleteWebhook();
+    } catch (error) {
+      log.warn("deleteWebhook failed; long polling may conflict with a webhook", { error });
+    }
   }
   await registerCommands(bot.api, deps);
 
@@ -226,8 +283,19 @@ async function main(args: string[]): Promise<number> {
     );
   }, JOURNAL_RETRY_MS);
 
-  const jobs = startJobs(deps, bot.api);
-  const runner = stopReason ? undefined : run(bot, { runner: { silent: true } });
+  jobs = startJobs(deps, bot.api, { timers: typeof Deno.cron !== "function" });
+  const runner = stopReason || webhook ? undefined : run(bot, {
+    runner: { silent: true, fetch: { allowed_updates: [...ALLOWED_UPDATES] } },
+  });
+  // Webhook mode: Telegram posts updates; the heartbeat says this process and its store live.
+  const server = webhook && !stopReason
+    ? serveWebhook(deps, {
+      botInfo: bot.botInfo,
+      handle,
+      onListen: (address) => log.info("Webhook listening", { port: address.port }),
+    })
+    : undefined;
+  const heartbeat = webhook ? setInterval(() => beat(deps, "running"), HEARTBEAT_EVERY_MS) : 0;
   await alerts.started();
 
   const reason = await Promise.race([
@@ -235,16 +303,19 @@ async function main(args: string[]): Promise<number> {
     runner?.task()?.then(
       () => "runner ended",
       (error) => `runner failed: ${(error as Error).message}`,
-    ) ?? Promise.resolve(stopReason ?? "runner ended"),
+    ) ?? (server ? new Promise<string>(() => {}) : Promise.resolve(stopReason ?? "runner ended")),
   ]);
   const failed = reason.startsWith("runner failed");
   (failed ? log.error : log.info)("Shutting down", { reason });
   if (failed) alerts.error(new Error(reason), "long polling");
   const drained = await withDeadline(SHUTDOWN_DEADLINE_MS, async () => {
     if (runner?.isRunning()) await runner.stop();
+    // Requests in flight are answered; the updates they brought are handled.
+    await server?.shutdown();
+    clearInterval(heartbeat);
     clearInterval(retryTimer);
     await retrying;
-    await jobs.stop();
+    await jobs?.stop();
     await waitForInFlight(deps, DRAIN_TIMEOUT_MS);
     await outbox.stop();
     await alerts.stopped();

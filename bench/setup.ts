@@ -58,7 +58,7 @@ export function benchDeps(kv: Deno.Kv, dataDir: string, clock: Clock): BotDeps {
     log: silentLogger,
     i18n: loadTranslator(),
     alerts: noAlerts,
-    runtime: { startedAt: clock.now(), errorCount: 0, inFlight: 0 },
+    runtime: { processId: crypto.randomUUID(), startedAt: clock.now(), errorCount: 0, inFlight: 0 },
     wake: () => {},
   };
 }

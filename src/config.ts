@@ -54,6 +54,9 @@ export const VARIABLES = [
   "DATA_DIR",
   "KV_URL",
   "LOG_LEVEL",
+  "WEBHOOK_URL",
+  "WEBHOOK_SECRET",
+  "PORT",
 ] as const;
 
 /**
@@ -96,6 +99,12 @@ export interface Config {
   dataDir: string;
   kvUrl?: string;
   logLevel: LogLevel;
+  /** Webhook mode: the https URL Telegram posts updates to (unset: long polling). */
+  webhookUrl?: string;
+  /** The secret Telegram sends with every webhook request (required with webhookUrl). */
+  webhookSecret?: string;
+  /** The port the webhook server (and /healthz) listens on. */
+  port: number;
 }
 
 /** A missing or malformed variable. The message is meant for the self-hoster. */
@@ -308,6 +317,30 @@ export function parseConfig(env: Env): Config {
     throw new ConfigError("SUPPORT_CHAT_ID", String(supportChatId), supportExpected);
   }
 
+  const webhookUrl = read(env, "WEBHOOK_URL");
+  const webhookExpected = "an https:// URL where Telegram can reach the bot, like " +
+    "https://bot.example.com/telegram";
+  if (webhookUrl !== undefined) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(webhookUrl);
+    } catch { /* refused below */ }
+    if (parsed?.protocol !== "https:") {
+      throw new ConfigError("WEBHOOK_URL", webhookUrl, webhookExpected);
+    }
+  }
+  const webhookSecret = read(env, "WEBHOOK_SECRET");
+  const secretExpected = "1 to 256 characters of A-Z, a-z, 0-9, _ and - " +
+    "(required with WEBHOOK_URL), like a long random string";
+  if (webhookSecret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(webhookSecret)) {
+    throw new ConfigError("WEBHOOK_SECRET", "<hidden>", secretExpected);
+  }
+  if (webhookUrl !== undefined && webhookSecret === undefined) {
+    throw new ConfigError("WEBHOOK_SECRET", undefined, secretExpected);
+  }
+  const port = integer(env, "PORT", { min: 1, fallback: 8080 });
+  if (port > 65535) throw new ConfigError("PORT", String(port), "a port number, 1 to 65535");
+
   return {
     botToken,
     adminIds: [...new Set(adminIds.map(Number))],
@@ -335,6 +368,9 @@ export function parseConfig(env: Env): Config {
     dataDir: read(env, "DATA_DIR") ?? "./bot_data",
     kvUrl: url(env, "KV_URL"),
     logLevel: logLevel as LogLevel,
+    webhookUrl,
+    webhookSecret,
+    port,
   };
 }
 
@@ -383,6 +419,8 @@ export function redactedConfig(config: Config): Record<string, string> {
     if (value === undefined) continue;
     shown[key] = key === "botToken"
       ? redactToken(config.botToken)
+      : key === "webhookSecret"
+      ? "<hidden>"
       : key === "kvUrl" || key === "telegramApiRoot"
       ? redactUrl(String(value))
       : key === "backupTime"

@@ -21,10 +21,14 @@ export interface Alerts {
 
 /** Counters of this process, for Settings → Debug and shutdown. */
 export interface RuntimeState {
+  /** This process among those sharing the store (its heartbeat, its claims). */
+  processId: string;
   startedAt: number;
   errorCount: number;
   /** Updates being handled right now; shutdown waits for them. */
   inFlight: number;
+  /** No writable disk (Deno Deploy): backups are only sent to Telegram, logs only to stdout. */
+  diskless?: boolean;
   /** A "Backup now" is running (one at a time per process). */
   backupRunning?: boolean;
 }

@@ -39,6 +39,9 @@ Deno.test("config: the minimal environment gets every documented default", () =>
     dataDir: "./bot_data",
     kvUrl: undefined,
     logLevel: "info",
+    webhookUrl: undefined,
+    webhookSecret: undefined,
+    port: 8080,
   });
 });
 
@@ -80,6 +83,7 @@ const VALID: [string, string, string, unknown][] = [
   ["DATA_DIR", "/var/lib/bot", "dataDir", "/var/lib/bot"],
   ["KV_URL", "https://kv.example.com/db", "kvUrl", "https://kv.example.com/db"],
   ["LOG_LEVEL", "debug", "logLevel", "debug"],
+  ["PORT", "3000", "port", 3000],
   ["LOG_LEVEL", "WARN", "logLevel", "warn"],
 ];
 
@@ -107,6 +111,8 @@ const INVALID: [string, string | undefined, string][] = [
   ["SUPPORT_CHAT_ID", "555", "forum supergroup's id"],
   ["SUPPORT_CHAT_ID", "support", "forum supergroup's id"],
   ["ALERT_TOPIC_ID", "x", "forum topic id"],
+  ["PORT", "0", "whole number, 1 or more"],
+  ["PORT", "70000", "port number"],
   ["ALERT_TOPIC_ID", "-3", "forum topic id"],
   ["TIMEZONE", "Mars/Olympus", "IANA time zone"],
   ["AUTO_CLOSE_AFTER_HOURS", "-1", "number of hours"],
@@ -273,4 +279,30 @@ Deno.test("config: VARIABLES is exactly the set parseConfig reads", () => {
   });
   parseConfig(env);
   assert.deepStrictEqual([...asked].sort(), [...VARIABLES].sort());
+});
+
+Deno.test("config: webhook mode needs an https URL and a secret of Telegram's alphabet", () => {
+  const hook = { ...BASE, WEBHOOK_URL: "https://bot.example.com/tg/hook", WEBHOOK_SECRET: "a_B-9" };
+  const config = parseConfig(hook);
+  assert.equal(config.webhookUrl, "https://bot.example.com/tg/hook");
+  assert.equal(config.webhookSecret, "a_B-9");
+  const refused = (env: Record<string, string>, variable: string, expected: RegExp) => {
+    assert.throws(() => parseConfig(env), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.variable, variable);
+      assert.match(error.message, expected);
+      return true;
+    });
+  };
+  refused({ ...hook, WEBHOOK_URL: "http://bot.example.com/hook" }, "WEBHOOK_URL", /https:\/\//);
+  refused({ ...hook, WEBHOOK_URL: "not a url" }, "WEBHOOK_URL", /https:\/\//);
+  refused({ ...BASE, WEBHOOK_URL: "https://bot.example.com/hook" }, "WEBHOOK_SECRET", /required/);
+  refused({ ...hook, WEBHOOK_SECRET: "has space" }, "WEBHOOK_SECRET", /A-Z, a-z, 0-9/);
+  refused({ ...hook, WEBHOOK_SECRET: "x".repeat(257) }, "WEBHOOK_SECRET", /1 to 256/);
+  // The secret is never printed.
+  assert.throws(() => parseConfig({ ...hook, WEBHOOK_SECRET: "bad secret!" }), (error: unknown) => {
+    assert.doesNotMatch(String((error as Error).message), /bad secret/);
+    return true;
+  });
+  assert.equal(redactedConfig(config).webhookSecret, "<hidden>");
 });

@@ -1,17 +1,19 @@
 /**
- * The heartbeat: proof, kept in the store, that the bot is polling Telegram.
+ * The heartbeat: proof, kept in the store, that bot processes run.
  *
- * Every answered getUpdates (at most every {@link HEARTBEAT_EVERY_MS}) writes
- * ["meta", "heartbeat"]; a long poll returns at least every 30 s even when
- * nobody writes, so a fresh heartbeat means the process runs, the store takes
- * writes and Telegram answers. The `healthcheck` sub-command (Docker's
- * HEALTHCHECK) reads it from another process; see {@link checkHealth}.
+ * Each process has its own (["heartbeat", processId], store/meta.ts). Every
+ * answered getUpdates (at most every {@link HEARTBEAT_EVERY_MS}) writes it; a
+ * long poll returns at least every 30 s even when nobody writes, so a fresh
+ * heartbeat means the process runs, the store takes writes and Telegram
+ * answers. In webhook mode a timer writes it as often. The `healthcheck`
+ * sub-command (Docker's HEALTHCHECK) reads them from another process and
+ * counts the live ones; see {@link checkHealth}.
  *
  * @module
  */
 import type { Transformer } from "grammy";
 import type { BotDeps } from "./context.ts";
-import { getHeartbeat, type Heartbeat, setHeartbeat } from "../store/meta.ts";
+import { getHeartbeats, type Heartbeat, setHeartbeat } from "../store/meta.ts";
 import { APP_VERSION } from "../version.ts";
 
 /** The least time between two heartbeat writes. */
@@ -22,12 +24,17 @@ export const HEARTBEAT_EVERY_MS = 15_000;
  */
 export const HEARTBEAT_STALE_MS = 90_000;
 
-type HeartbeatDeps = Pick<BotDeps, "kv" | "clock" | "log">;
+type HeartbeatDeps = Pick<BotDeps, "kv" | "clock" | "log" | "runtime" | "config">;
 
-/** Writes the heartbeat now (start-up, shutdown). A failed write is logged, never thrown. */
+/** Writes this process's heartbeat now. A failed write is logged, never thrown. */
 export async function beat(deps: HeartbeatDeps, state: Heartbeat["state"]): Promise<void> {
   try {
-    await setHeartbeat(deps.kv, { at: deps.clock.now(), state, version: APP_VERSION });
+    await setHeartbeat(deps.kv, deps.runtime.processId, {
+      at: deps.clock.now(),
+      state,
+      version: APP_VERSION,
+      ...(deps.config.webhookUrl ? { mode: "webhook" as const } : {}),
+    });
   } catch (error) {
     deps.log.warn("Writing the heartbeat failed", { error });
   }
@@ -56,9 +63,24 @@ export interface Health {
   summary: string;
 }
 
-/** Judges the heartbeat in the store at time `now`. */
+/**
+ * Judges the heartbeats in the store at time `now`: healthy while at least
+ * one process is alive (running, with a fresh heartbeat), saying how many.
+ */
 export async function checkHealth(kv: Deno.Kv, now: number): Promise<Health> {
-  const heartbeat = await getHeartbeat(kv);
+  const heartbeats = await getHeartbeats(kv);
+  const alive = heartbeats.filter((h) => h.state === "running" && now - h.at <= HEARTBEAT_STALE_MS);
+  if (alive.length > 0) {
+    const newest = alive[0];
+    const age = Math.max(0, Math.round((now - newest.at) / 1000));
+    const sign = newest.mode === "webhook" ? "last heartbeat" : "last answer from Telegram";
+    const count = alive.length === 1 ? "1 process alive" : `${alive.length} processes alive`;
+    return {
+      healthy: true,
+      summary: `healthy: ${count}, version ${newest.version}, ${sign} ${age} s ago`,
+    };
+  }
+  const heartbeat = heartbeats[0] ?? null;
   if (heartbeat === null) {
     return {
       healthy: false,
@@ -69,16 +91,10 @@ export async function checkHealth(kv: Deno.Kv, now: number): Promise<Health> {
   if (heartbeat.state === "stopped") {
     return { healthy: false, summary: `unhealthy: the bot stopped ${age} s ago` };
   }
-  if (now - heartbeat.at > HEARTBEAT_STALE_MS) {
-    return {
-      healthy: false,
-      summary: `unhealthy: the last answer from Telegram was ${age} s ago ` +
-        `(more than ${HEARTBEAT_STALE_MS / 1000} s)`,
-    };
-  }
   return {
-    healthy: true,
-    summary: `healthy: version ${heartbeat.version}, last answer from Telegram ${age} s ago`,
+    healthy: false,
+    summary: `unhealthy: the last answer from Telegram was ${age} s ago ` +
+      `(more than ${HEARTBEAT_STALE_MS / 1000} s)`,
   };
 }
 

@@ -14,6 +14,13 @@
  * start-up whatever is left in the journal (the process was killed) is
  * handled again.
  *
+ * Several processes may share the store (webhook mode behind a load
+ * balancer): an update is claimed by the process that handles it (version
+ * checked, for {@link CLAIM_MS}), so each is handled once; one whose claimer
+ * died is taken up by another process's retry once the claim lapses. In
+ * webhook mode {@link acceptUpdate} journals an update, claimed, before
+ * Telegram is answered.
+ *
  * @module
  */
 import type { MiddlewareFn, Transformer } from "grammy";
@@ -34,6 +41,11 @@ const BATCH_BYTES = 500_000;
 export const SET_ASIDE_AFTER = 8;
 /** The pause after the first failure; it doubles after each one (1 s … about 2 min). */
 const FIRST_RETRY_MS = 1_000;
+/**
+ * How long a claim on an update lasts unless renewed (every third of it
+ * while the update is handled): a killed process's updates wait this long.
+ */
+export const CLAIM_MS = 15_000;
 
 /** A journaled update: as Telegram sent it, with its failed attempts. */
 export interface JournalEntry {
@@ -41,6 +53,9 @@ export interface JournalEntry {
   attempts: number;
   /** When a failed update may be tried again (`Date.now()`). */
   retryAt?: number;
+  /** The process handling it (RuntimeState.processId), until `claimedUntil`. */
+  claimedBy?: string;
+  claimedUntil?: number;
 }
 
 /** An update that kept failing, kept for the agents to look into. */
@@ -104,9 +119,33 @@ async function writeJournal(deps: Pick<BotDeps, "kv" | "log">, group: Update[]):
 }
 
 /**
- * The journal middleware: drops a repeated update, marks a handled one, and
- * counts a failed one for a later retry (the error then goes on to the error
- * handler, which tells the sender).
+ * Journals an update that came by webhook, claimed by this process, before
+ * Telegram is answered. False when it is here already (Telegram sent it
+ * again: its first request failed, or another process has it): nothing to do.
+ */
+export async function acceptUpdate(
+  deps: Pick<BotDeps, "kv" | "runtime">,
+  update: Update,
+): Promise<boolean> {
+  const entry: JournalEntry = {
+    update,
+    attempts: 0,
+    claimedBy: deps.runtime.processId,
+    claimedUntil: Date.now() + CLAIM_MS,
+  };
+  const result = await commit(
+    deps.kv.atomic()
+      .check({ key: keys.updateSeen(update.update_id), versionstamp: null })
+      .check({ key: keys.journal(update.update_id), versionstamp: null })
+      .set(keys.journal(update.update_id), entry),
+  );
+  return result.ok;
+}
+
+/**
+ * The journal middleware: drops a repeated update and one another process
+ * handles, marks a handled one, and counts a failed one for a later retry
+ * (the error then goes on to the error handler, which tells the sender).
  */
 export function journalMiddleware(deps: BotDeps): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
@@ -121,14 +160,57 @@ export function journalMiddleware(deps: BotDeps): MiddlewareFn<BotContext> {
       if (journaled.versionstamp !== null) await whileLocked(() => deps.kv.delete(journaled.key));
       return;
     }
+    if (journaled.value && !await claim(deps, journaled as Deno.KvEntry<JournalEntry>)) {
+      deps.log.debug("Another process handles this update", { updateId });
+      return;
+    }
     ctx.failedBefore = journaled.value?.attempts ?? 0;
+    const release = journaled.value ? holdClaim(deps, updateId) : async () => {};
     try {
       await next();
     } catch (error) {
+      await release();
       await countFailure(deps, ctx.update, error);
       throw error;
     }
+    await release();
     await markHandled(deps.kv, updateId);
+  };
+}
+
+/** Claims a journaled update for this process; false when another one holds it. */
+async function claim(
+  deps: Pick<BotDeps, "kv" | "runtime">,
+  entry: Deno.KvEntry<JournalEntry>,
+): Promise<boolean> {
+  const { claimedBy, claimedUntil = 0 } = entry.value;
+  const me = deps.runtime.processId;
+  if (claimedBy !== undefined && claimedBy !== me && claimedUntil > Date.now()) return false;
+  const claimed: JournalEntry = {
+    ...entry.value,
+    claimedBy: me,
+    claimedUntil: Date.now() + CLAIM_MS,
+  };
+  return (await commit(deps.kv.atomic().check(entry).set(entry.key, claimed))).ok;
+}
+
+/**
+ * Renews this process's claim on an update while it is handled (a slow
+ * handler keeps it); the returned function stops renewing.
+ */
+function holdClaim(deps: Pick<BotDeps, "kv" | "runtime" | "log">, updateId: number) {
+  let renewing = Promise.resolve();
+  const timer = setInterval(() => {
+    renewing = renewing.then(async () => {
+      const entry = await deps.kv.get<JournalEntry>(keys.journal(updateId));
+      if (entry.value?.claimedBy !== deps.runtime.processId) return;
+      const renewed = { ...entry.value, claimedUntil: Date.now() + CLAIM_MS };
+      await commit(deps.kv.atomic().check(entry).set(entry.key, renewed));
+    }).catch((error) => deps.log.warn("Could not renew a claim on an update", { error }));
+  }, CLAIM_MS / 3);
+  return async () => {
+    clearInterval(timer);
+    await renewing;
   };
 }
 
@@ -175,16 +257,22 @@ async function countFailure(deps: BotDeps, update: Update, error: unknown): Prom
   }
 }
 
-/** Updates in the journal, oldest first: all of them, or those due for a retry at `now`. */
+/**
+ * Updates in the journal, oldest first: all of them, or those due at
+ * `dueAt`: a failed one whose pause is over, or one whose claimer let its
+ * claim lapse (a process that died while handling it).
+ */
 export async function journaledUpdates(
   kv: Deno.Kv,
   options: { dueAt?: number } = {},
 ): Promise<Update[]> {
   const updates: Update[] = [];
   for await (const entry of kv.list<JournalEntry>({ prefix: keys.journalAll() })) {
-    const { retryAt } = entry.value;
-    if (options.dueAt !== undefined && (retryAt === undefined || retryAt > options.dueAt)) continue;
-    updates.push(entry.value.update);
+    const { retryAt, claimedUntil } = entry.value;
+    const due = options.dueAt === undefined ||
+      (retryAt !== undefined || claimedUntil !== undefined) &&
+        (retryAt ?? 0) <= options.dueAt && (claimedUntil ?? 0) <= options.dueAt;
+    if (due) updates.push(entry.value.update);
   }
   return updates;
 }

@@ -64,7 +64,9 @@ export interface WrittenBackup {
   data: Uint8Array;
 }
 
-type BackupDeps = Pick<BotDeps, "kv" | "config" | "clock" | "log">;
+type BackupDeps = Pick<BotDeps, "kv" | "config" | "clock" | "log"> & {
+  runtime?: Pick<BotDeps["runtime"], "diskless">;
+};
 
 /** Where archives are kept. */
 export function backupDir(dataDir: string): string {
@@ -99,6 +101,11 @@ export async function createBackup(deps: BackupDeps): Promise<WrittenBackup> {
     extra,
   });
 
+  if (deps.runtime?.diskless) {
+    // Deno Deploy: no disk to keep it on; it goes to Telegram only.
+    const name = archiveName(now, 1);
+    return { path: name, name, bytes: bytes.length, entries: entries.length, data: bytes };
+  }
   const dir = backupDir(config.dataDir);
   await Deno.mkdir(dir, { recursive: true });
   let name = "";

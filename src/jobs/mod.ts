@@ -8,6 +8,8 @@ import type { Api } from "grammy";
 import type { BotDeps } from "../deps.ts";
 import { sweepAutoClose } from "./autoclose.ts";
 import { scheduledBackupTick } from "./schedule.ts";
+import { claimJobSlot } from "../store/meta.ts";
+import { whileLocked } from "../store/locked.ts";
 
 export { sweepAutoClose } from "./autoclose.ts";
 export { backupNow, type BackupResult, createBackup } from "./backup.ts";
@@ -16,7 +18,11 @@ export { scheduledBackupTick } from "./schedule.ts";
 
 /** Running jobs. */
 export interface Jobs {
-  /** Unregisters the schedules and waits for runs in progress. */
+  /** One tick of the auto-close schedule (every minute). */
+  autoClose(): void;
+  /** One tick of the backup schedule (every minute; see schedule.ts for why). */
+  backup(): void;
+  /** Stops the timers and waits for runs in progress; later ticks do nothing. */
   stop(): Promise<void>;
 }
 
@@ -24,14 +30,18 @@ export interface Jobs {
 export const CRON_NAMES = { autoClose: "support-desk-autoclose", backup: "support-desk-backup" };
 
 /**
- * Registers the auto-close sweep (every minute) and the backup check (every
- * minute; see schedule.ts for why), and runs one sweep and one backup check
- * right away so that work that fell due while the bot was down is done now.
+ * Starts the jobs: one auto-close sweep and one backup check right away, so
+ * that work that fell due while the bot was down is done now; then each tick
+ * of the schedules. `Deno.cron` calls the ticks: it is registered at the top
+ * level of main.ts, as Deno Deploy requires. Without Deno.cron (a runtime
+ * started without the unstable cron API) `timers` makes timers do the same,
+ * so the jobs never silently stop.
  *
- * Runs of one job never overlap within a process; across processes the jobs
- * are safe by their own version checks.
+ * Runs of one job never overlap within a process; across processes each
+ * schedule runs once: the auto-close sweep claims its minute, the backup its
+ * day (store/meta.ts), and both are safe by their own version checks anyway.
  */
-export function startJobs(deps: BotDeps, api: Api): Jobs {
+export function startJobs(deps: BotDeps, api: Api, options: { timers?: boolean } = {}): Jobs {
   const controller = new AbortController();
   const running = new Set<Promise<unknown>>();
 
@@ -51,39 +61,32 @@ export function startJobs(deps: BotDeps, api: Api): Jobs {
     };
   };
 
-  const autoClose = guarded("auto-close", () => sweepAutoClose(deps, api));
+  // Once per minute across every process on the store: the first to claim the minute sweeps.
+  const autoClose = guarded("auto-close", async () => {
+    const minute = Math.floor(deps.clock.now() / 60_000);
+    if (await whileLocked(() => claimJobSlot(deps.kv, "autoclose", minute))) {
+      await sweepAutoClose(deps, api);
+    }
+  });
   const backup = guarded("backup", () => scheduledBackupTick(deps, api));
 
-  everyMinute(CRON_NAMES.autoClose, controller.signal, autoClose, deps);
-  if (deps.config.backupEnabled) everyMinute(CRON_NAMES.backup, controller.signal, backup, deps);
+  if (options.timers) {
+    deps.log.warn("Deno.cron is not available; using timers for the schedules");
+    const timer = setInterval(() => {
+      autoClose();
+      backup();
+    }, 60_000);
+    controller.signal.addEventListener("abort", () => clearInterval(timer), { once: true });
+  }
   autoClose();
   backup();
 
   return {
+    autoClose,
+    backup,
     async stop() {
       controller.abort();
       await Promise.allSettled([...running]);
     },
   };
-}
-
-/**
- * Registers `run` with Deno.cron every minute. Without Deno.cron (a runtime
- * started without the unstable cron API) a timer does the same, so the jobs
- * never silently stop.
- */
-function everyMinute(
-  name: string,
-  signal: AbortSignal,
-  run: () => void,
-  deps: Pick<BotDeps, "log">,
-): void {
-  if (typeof Deno.cron === "function") {
-    // Deno.cron's promise settles only when the cron is aborted: never await it.
-    Deno.cron(name, "* * * * *", { signal }, run);
-    return;
-  }
-  deps.log.warn("Deno.cron is not available; using a timer", { job: name });
-  const timer = setInterval(run, 60_000);
-  signal.addEventListener("abort", () => clearInterval(timer), { once: true });
 }

@@ -21,6 +21,8 @@
  * | ["topic_user", chatId, threadId]            | userId                 | same atomic as the topic     |
  * | ["topic_warned", chatId, threadId, memberId] | true                  | topics.ts                    |
  * | ["saved_reply", name]                       | SavedReply             | saved_replies.ts             |
+ * | ["heartbeat", processId]                    | Heartbeat (expires)    | meta.ts                      |
+ * | ["job_slot", name]                          | last slot run (number) | meta.ts                      |
  * | ["first_response", day, ms, ticketId]       | null                   | same atomic as the ticket    |
  * | ["legacy_ticket", legacyId]                 | ticketId               | same atomic as the ticket    |
  * | ["legacy_ban", userId]                      | LegacyBanRecord        | same atomic as the user      |
@@ -90,6 +92,9 @@ export const keys = {
   topicWarned: (chatId: number, threadId: number, memberId: number) =>
     ["topic_warned", chatId, threadId, memberId] as const,
   savedReply: (name: string) => ["saved_reply", name] as const,
+  heartbeat: (processId: string) => ["heartbeat", processId] as const,
+  jobSlot: (name: string) => ["job_slot", name] as const,
+  heartbeats: () => ["heartbeat"] as const,
   savedReplies: () => ["saved_reply"] as const,
   firstResponse: (day: string, ms: number, ticketId: number) =>
     ["first_response", day, ms, ticketId] as const,

@@ -29,8 +29,10 @@ export function storeLocation(config: Pick<Config, "dataDir" | "kvUrl">): string
  */
 export async function openStore(
   config: Pick<Config, "dataDir" | "kvUrl">,
-  options: { existingOnly?: boolean } = {},
+  options: { existingOnly?: boolean; diskless?: boolean } = {},
 ): Promise<Deno.Kv> {
+  // Deno Deploy: the project's own Deno KV, unless KV_URL names another.
+  if (options.diskless && !config.kvUrl) return await Deno.openKv();
   const location = storeLocation(config);
   if (options.existingOnly) return await openExisting(location, !config.kvUrl);
   if (!config.kvUrl) {

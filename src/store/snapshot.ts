@@ -15,7 +15,7 @@ import { commit } from "./locked.ts";
  * journal (a restored store must not replay updates that were in flight when
  * the backup was taken, days ago, without the marks that recognise repeats).
  */
-export const EXPIRING_PREFIXES = ["update_seen", "pending", "journal"] as const;
+export const EXPIRING_PREFIXES = ["update_seen", "pending", "journal", "heartbeat"] as const;
 
 /** Deno KV's limits per atomic operation, with a safety margin on the size. */
 const MAX_MUTATIONS = 1000;

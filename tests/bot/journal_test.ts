@@ -14,6 +14,7 @@ import { kvWith } from "../helpers/kv_with.ts";
 import { TelegramSim } from "../helpers/telegram_sim.ts";
 import * as make from "../helpers/updates.ts";
 import {
+  acceptUpdate,
   journaledUpdates,
   type JournalEntry,
   journalTransformer,
@@ -296,4 +297,31 @@ Deno.test("journal: a batch larger than one store commit is journaled whole, and
   await kv.set(keys.journal(first.update_id), { update: first, attempts: 3, retryAt: 1 });
   await poll({ kv }, [first]);
   assert.equal((await kv.get<JournalEntry>(keys.journal(first.update_id))).value?.attempts, 3);
+});
+
+Deno.test("journal: two processes on one store: an update claimed by one is not handled by the other until its claim lapses, then once", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const sim = new TelegramSim();
+    await using one = await createTestApp({ sim, kvPath: `${dir}/bot.kv` });
+    await using two = await createTestApp({ sim, kvPath: `${dir}/bot.kv` });
+    const update = make.privateText(make.user(9101), "A question that came by webhook");
+    // Process one took it from Telegram (stored, claimed) and is still handling it.
+    assert.equal(await acceptUpdate(one.deps, update), true);
+    assert.equal(await acceptUpdate(two.deps, update), false, "Telegram's retry stores nothing");
+    await two.send(update);
+    assert.equal(await getTicket(two.kv, 1), null, "the other process leaves it alone");
+    assert.deepEqual(await journaledUpdates(two.kv, { dueAt: Date.now() }), []);
+    // Process one died: its claim lapses, and the other process's retry handles it, once.
+    const entry = await two.kv.get<JournalEntry>(keys.journal(update.update_id));
+    await two.kv.set(entry.key, { ...entry.value!, claimedUntil: Date.now() - 1 });
+    const handle = (u: Update) => two.send(u);
+    assert.equal(await retryJournal(two.kv, handle), 1);
+    assert.equal(await retryJournal(two.kv, handle), 0);
+    await one.send(update);
+    assert.equal(sim.textsTo(ADMIN_A).filter((t) => t.includes("came by webhook")).length, 1);
+    assert.equal((await getTicket(two.kv, 1))?.userId, 9101);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -25,7 +25,7 @@ Deno.test("process: /start through long polling is answered, SIGTERM exits 0", a
     const env = botEnv(api.url, dataDir, TOKEN);
     const healthy = await runBot(env, ["healthcheck"]);
     assert.strictEqual(healthy.code, 0, healthy.output);
-    assert.match(healthy.output, /^healthy: version /m);
+    assert.match(healthy.output, /^healthy: 1 process alive, version /m);
     bot.child.kill("SIGTERM");
     const { code, output } = await bot.finished;
     assert.strictEqual(code, 0, output);

@@ -102,7 +102,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     log: silentLogger,
     i18n: sharedI18n,
     alerts: noAlerts,
-    runtime: { startedAt: clock.now(), errorCount: 0, inFlight: 0 },
+    runtime: { processId: crypto.randomUUID(), startedAt: clock.now(), errorCount: 0, inFlight: 0 },
     wake: () => {},
     ...options.deps,
   };

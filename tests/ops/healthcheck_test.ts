@@ -55,7 +55,10 @@ Deno.test("healthcheck: fresh → 0, stale, stopped or missing → 1, each with 
   app.clock.advance(30_000);
   const fresh = await check();
   assert.equal(fresh.code, 0);
-  assert.match(fresh.line, /^healthy: version .*, last answer from Telegram 30 s ago$/);
+  assert.match(
+    fresh.line,
+    /^healthy: 1 process alive, version .*, last answer from Telegram 30 s ago$/,
+  );
 
   app.clock.advance(HEARTBEAT_STALE_MS);
   const stale = await check();
@@ -88,4 +91,31 @@ Deno.test("restore and import-legacy refuse to write beside a running bot, and s
   const done = capture();
   assert.equal(await runCli("import-legacy", [legacy.path], app.deps, done.output), 0);
   assert.match(done.out.at(-1)!, /^Imported 8 tickets/);
+});
+
+Deno.test("healthcheck: counts the processes alive on one store, each with its own heartbeat", async () => {
+  await using app = await createTestApp();
+  const other = { ...app.deps, runtime: { ...app.deps.runtime, processId: "second" } };
+  const webhook = {
+    ...app.deps,
+    runtime: { ...app.deps.runtime, processId: "third" },
+    config: { ...app.config, webhookUrl: "https://bot.example.com/hook", webhookSecret: "s" },
+  };
+  const check = async () => {
+    const io = capture();
+    const code = await runCli("healthcheck", [], app.deps, io.output);
+    return { code, line: [...io.out, ...io.err].join("\n") };
+  };
+  await beat(app.deps, "running");
+  await beat(other, "running");
+  assert.match((await check()).line, /^healthy: 2 processes alive, /);
+  await beat(webhook, "running");
+  assert.match((await check()).line, /^healthy: 3 processes alive, /);
+  // One stops, one goes silent: the last one alive keeps the store healthy.
+  await beat(other, "stopped");
+  app.clock.advance(HEARTBEAT_STALE_MS + 1_000);
+  await beat(webhook, "running");
+  const last = await check();
+  assert.equal(last.code, 0);
+  assert.match(last.line, /^healthy: 1 process alive, .*last heartbeat 0 s ago$/);
 });
