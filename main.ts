@@ -1,8 +1,8 @@
 /**
  * Entry point: read config → open store → create bot → register jobs → long polling.
  *
- * Sub-commands: `backup`, `restore <file> [--force]`, `healthcheck` and
- * `import-legacy <folder>`; flags `--help`, `--version`.
+ * Sub-commands: `backup`, `restore <file> [--force]`, `healthcheck`,
+ * `import-legacy <folder>` and `export [file]`; flags `--help`, `--version`.
  *
  * @module
  */
@@ -46,6 +46,8 @@ Usage:
   main.ts healthcheck          exit 0 when the running bot polls Telegram, 1 when it does not
   main.ts import-legacy <folder> [--dry-run] [--force] [--skip-invalid] [--list-all]
                                import the Python bot's data.json and banned.json from its folder
+  main.ts export [file]        write every ticket as CSV to file (default: a new file in
+                               DATA_DIR/exports/) and print its path; - writes to stdout
   main.ts --help | --version
 
 Configuration comes from the environment and from .env in the working directory

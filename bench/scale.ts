@@ -16,6 +16,7 @@ import type { Update } from "grammy/types";
 import type { BotContext } from "../src/bot/context.ts";
 import type { BotDeps } from "../src/deps.ts";
 import { inboxPage } from "../src/store/tickets.ts";
+import { FIRST_PAGE, queryWords, searchTickets } from "../src/store/search.ts";
 import { readStats } from "../src/store/stats.ts";
 import { sweepAutoClose } from "../src/jobs/autoclose.ts";
 import { ADMINS, BENCH_BOT_INFO, createBenchBot } from "./setup.ts";
@@ -103,6 +104,24 @@ function adminPress(store: ScaleStore, data: string): Update {
   };
 }
 
+/** The query the search figures time: two words, each in most tickets, together in many. */
+export const SEARCH_QUERY = "screenshot invoice";
+
+function adminCommand(store: ScaleStore, text: string): Update {
+  const admin = { id: ADMINS[0], is_bot: false, first_name: "Agent", language_code: "en" };
+  return {
+    update_id: store.nextUpdateId++,
+    message: {
+      message_id: 1,
+      date: Math.floor(store.deps.clock.now() / 1000),
+      chat: { id: admin.id, type: "private", first_name: admin.first_name },
+      from: admin,
+      text,
+      entities: [{ type: "bot_command", offset: 0, length: text.split(" ")[0].length }],
+    },
+  };
+}
+
 function newTicketMessage(store: ScaleStore): Update {
   const id = store.nextUserId++;
   const from = { id, is_bot: false, first_name: "Newcomer", language_code: "en" };
@@ -121,7 +140,7 @@ function newTicketMessage(store: ScaleStore): Update {
 /** One measured operation: its name and how to run it once on a store. */
 interface Operation {
   name: string;
-  key?: "inbox" | "stats" | "sweep" | "new_ticket";
+  key?: "inbox" | "stats" | "sweep" | "new_ticket" | "search";
   /** Untimed preparation before each run. */
   prepare?: (store: ScaleStore) => Promise<void>;
   run: (store: ScaleStore) => Promise<unknown>;
@@ -172,6 +191,22 @@ const OPERATIONS: Operation[] = [
     key: "new_ticket",
     run: (s) => s.bot.handleUpdate(newTicketMessage(s)),
     iterations: 100,
+  },
+  {
+    name: `search (admin sends /find ${SEARCH_QUERY})`,
+    key: "search",
+    run: (s) => s.bot.handleUpdate(adminCommand(s, `/find ${SEARCH_QUERY}`)),
+    iterations: 150,
+  },
+  {
+    name: "store: searchTickets(), first page",
+    run: (s) => searchTickets(s.kv, { words: queryWords(SEARCH_QUERY) }, FIRST_PAGE),
+    iterations: 300,
+  },
+  {
+    name: "store: searchTickets(), a page deep in history",
+    run: (s) => searchTickets(s.kv, { words: queryWords(SEARCH_QUERY) }, { older: 500 }),
+    iterations: 300,
   },
   {
     name: "store: inboxPage()",

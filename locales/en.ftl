@@ -336,3 +336,45 @@ saved-unknown = 💾 No saved reply is called <b>{ $name }</b>. Saved: { $names 
 cmd-save = Save the message you answer as a reply: /save name
 cmd-saved = Saved replies (list, delete)
 cmd-r = Answer with a saved reply: /r name
+
+## Export (Settings → Export, the `export` sub-command)
+btn-export = 📤 Export CSV
+settings-export = 📤 Export: every ticket as a CSV file, sent here (the <code>export</code> sub-command writes the same file on the server).
+export-running = ⏳ Preparing the export…
+export-busy = ⏳ An export is already being prepared; it arrives here in a moment.
+export-caption = 📤 Export of { $count ->
+    [one] { $count } ticket
+   *[other] { $count } tickets
+} (CSV).
+export-failed = ⚠️ Sorry, the export could not be sent. Please try again later; on the server, the <code>export</code> sub-command writes the same file.
+
+## Who did what: answers signed by agents (AGENT_NAMES), per-agent statistics
+conv-user-header-agent = 💬 <b>{ $name }</b> · ticket #{ $id }
+stats-agents-title = 🧑‍💻 <b>Agents, last 30 days</b>
+stats-agent = { $name }: answers { $answers } · closed { $closed } · first response { $time }
+stats-agents-none = No answers in these 30 days.
+stats-agents-more = …and { $count ->
+    [one] { $count } more agent
+   *[other] { $count } more agents
+}
+
+## Search (/find)
+cmd-find = Find tickets: /find #id, @username, a user id or words
+find-usage = 🔎 <b>/find</b> what to look for:
+    • <code>/find #12</code>: ticket #12's card
+    • <code>/find @username</code>: that customer's tickets
+    • <code>/find 12345</code>: ticket #12345 and the tickets of user 12345 (else the number in messages)
+    • <code>/find words</code>: tickets whose customer name or messages contain all the words; a word also finds longer words it begins (<i>refund</i> finds <i>refunded</i>), case does not matter
+    Newest first, ten per page.
+find-title-words = 🔎 <b>{ $query }</b> · newest first
+find-title-user = 🔎 Tickets of <b>{ $name }</b> (id <code>{ $userId }</code>) · newest first
+find-hint = Tap a ticket for its card.
+find-no-more = No more results this way.
+find-button = #{ $id } · { $status } · { $name }
+find-cut = ⚠️ Too many words begin with { $words }: only some of them were searched. Type more of the word.
+find-stopped = ⏳ This page looked through part of the history only: ▶️ goes on from there.
+find-indexing = ⏳ Older tickets are still being indexed ({ $percent }%): some may be missing for now.
+find-nothing = 🔎 Nothing found for <b>{ $query }</b>.
+find-too-short = 🔎 Nothing to look for in <b>{ $query }</b>: search words need at least two letters or digits.
+find-expired = This search is no longer known: send /find again.
+help-find = <b>🔎 Search</b> · <code>/find #12</code> opens ticket #12; <code>/find @username</code> lists a customer's tickets; a bare number is tried as a ticket id and as a user id; other text finds the tickets whose customer name or messages contain all its words (a word also finds the longer words it begins, case and ё/е do not matter). Newest first, ten per page; tap one for its card.

@@ -37,6 +37,7 @@ export const VARIABLES = [
   "START_ALERT",
   "SHUTDOWN_ALERT",
   "TIMEZONE",
+  "AGENT_NAMES",
   "AUTO_CLOSE_AFTER_HOURS",
   "BACKUP_ENABLED",
   "BACKUP_TIME",
@@ -79,6 +80,8 @@ export interface Config {
   /** Shutdown alert text; undefined means the localized default. */
   shutdownAlert?: string;
   timezone: string;
+  /** Answers reach customers signed with the agent's first name instead of "Support". */
+  agentNames: boolean;
   /** 0 turns auto-close off. */
   autoCloseAfterHours: number;
   backupEnabled: boolean;
@@ -351,6 +354,7 @@ export function parseConfig(env: Env): Config {
     startAlert: read(env, "START_ALERT"),
     shutdownAlert: read(env, "SHUTDOWN_ALERT"),
     timezone,
+    agentNames: boolean(env, "AGENT_NAMES", false),
     autoCloseAfterHours: hours(env, "AUTO_CLOSE_AFTER_HOURS", 24, true),
     backupEnabled: boolean(env, "BACKUP_ENABLED", false),
     backupFullProject: boolean(env, "BACKUP_FULL_PROJECT", false),

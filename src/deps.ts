@@ -29,6 +29,8 @@ export interface RuntimeState {
   inFlight: number;
   /** No writable disk (Deno Deploy): backups are only sent to Telegram, logs only to stdout. */
   diskless?: boolean;
+  /** The export this process is sending (Settings → Export; one at a time per process). */
+  exportRunning?: Promise<void>;
   /** A "Backup now" is running (one at a time per process). */
   backupRunning?: boolean;
 }

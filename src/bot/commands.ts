@@ -32,6 +32,7 @@ export function adminCommands(deps: Pick<BotDeps, "i18n">, locale: Locale): BotC
     { command: "saved", description: t("cmd-saved") },
     { command: "save", description: t("cmd-save") },
     { command: "r", description: t("cmd-r") },
+    { command: "find", description: t("cmd-find") },
     { command: "id", description: t("cmd-id") },
   ];
 }
@@ -44,6 +45,7 @@ export function groupCommands(deps: Pick<BotDeps, "i18n">, locale: Locale): BotC
     { command: "r", description: t("cmd-r") },
     { command: "save", description: t("cmd-save") },
     { command: "saved", description: t("cmd-saved") },
+    { command: "find", description: t("cmd-find") },
     { command: "admin", description: t("cmd-admin") },
     { command: "help", description: t("cmd-help") },
     { command: "id", description: t("cmd-id") },

@@ -31,6 +31,7 @@ import { membershipFeature } from "./features/membership.ts";
 import { unsupportedFeature } from "./features/unsupported.ts";
 import { adminPanelFeature } from "./features/admin_panel.ts";
 import { savedRepliesFeature } from "./features/saved_replies.ts";
+import { findFeature } from "./features/find.ts";
 import { startFeature } from "./features/start.ts";
 import { languageFeature } from "./features/language.ts";
 import { feedbackFeature } from "./features/feedback.ts";
@@ -104,6 +105,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   bot.use(membershipFeature);
   bot.use(adminPanelFeature);
   bot.use(savedRepliesFeature);
+  bot.use(findFeature);
   bot.use(startFeature);
   bot.use(unsupportedFeature);
   bot.use(languageFeature);

@@ -78,7 +78,8 @@ export function startJobs(deps: BotDeps, api: Api, options: { timers?: boolean }
     }, 60_000);
     controller.signal.addEventListener("abort", () => clearInterval(timer), { once: true });
   }
-  autoClose();
+  // At start the sweep runs whatever the minute: tickets fell due while this process was down.
+  guarded("auto-close", () => sweepAutoClose(deps, api))();
   backup();
 
   return {

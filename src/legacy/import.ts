@@ -33,6 +33,7 @@ import type { Finding, LegacyTicket } from "./parse.ts";
 import type { LegacySource } from "./folder.ts";
 import { type ImportedTicket, type LegacyPerson, mapTicket, mergeUser } from "./map.ts";
 import { BatchWriter } from "./batch.ts";
+import { messageTexts, nameText, stageSearch } from "../store/search.ts";
 
 /** Options of {@link planImport}. */
 export interface ImportOptions {
@@ -308,7 +309,14 @@ export async function applyImport(
     stageMark(userId);
     await writer.endUnit();
   }
+  // The customers' names as written above, for the tickets' search words.
+  const names = new Map(plan.users.map((user) => [user.after.id, user.after]));
+  const unnamed = plan.tickets.map(({ ticket }) => ticket.userId).filter((id) => !names.has(id));
+  for (const [id, user] of await getUsers(kv, unnamed)) if (user) names.set(id, user);
   for (const { legacy, ticket, messages, rating } of plan.tickets) {
+    // The search words go first: a ticket too big for one commit writes them ahead.
+    const texts = messages.flatMap(messageTexts);
+    const words = stageSearch(op, ticket.id, nameText(names.get(ticket.userId) ?? null), ...texts);
     for (const message of messages) stageMessageRecord(op, message);
     stageNewTicket(op, ticket);
     const open = plan.openTickets.get(ticket.userId);
@@ -319,7 +327,7 @@ export async function applyImport(
     if (rating) stageRating(op, rating);
     stageLegacyLink(op, legacy.legacyId, ticket.id);
     op.set(keys.ticketSeq(), new Deno.KvU64(BigInt(ticket.id)));
-    await writer.endUnit({ ahead: messages.length });
+    await writer.endUnit({ ahead: words + messages.length });
   }
   await writer.flush();
   return {

@@ -34,6 +34,7 @@ export const ADMIN_SCREENS = [
   "debug",
   "help",
   "backup",
+  "export",
 ] as const;
 /** One of {@link ADMIN_SCREENS}. */
 export type AdminScreen = typeof ADMIN_SCREENS[number];
@@ -47,7 +48,23 @@ export type Callback =
   | { kind: "rate"; ticketId: number; stars: 1 | 2 | 3 }
   | { kind: "admin"; screen: AdminScreen; page: number }
   | { kind: "unblock_user"; userId: number; page: number }
-  | { kind: "saved_delete"; ref: string };
+  | { kind: "saved_delete"; ref: string }
+  /** A search result: sends the ticket's card. */
+  | { kind: "find_open"; ticketId: number }
+  /**
+   * A page of search results from ticket id `at` on, older or newer; `ref` is
+   * the search: `u<userId>`, `q<words>` or `k<key of a stored one>`.
+   */
+  | { kind: "find_page"; ref: string; direction: "older" | "newer"; at: number };
+
+/** A search's `ref` in {@link Callback} "find_page". */
+export const FIND_REF =
+  /^(u\d{1,15}|k[0-9A-Za-z_-]{1,16}|q[\p{L}\p{M}\p{N}]+( [\p{L}\p{M}\p{N}]+)*)$/u;
+
+/** Whether callback data fits Telegram's 64 bytes (UTF-8). */
+export function fitsCallbackData(data: string): boolean {
+  return new TextEncoder().encode(data).length <= 64;
+}
 
 /** Builds a button's callback data. */
 export function encode(callback: Callback): string {
@@ -68,6 +85,10 @@ export function encode(callback: Callback): string {
       return `u:${callback.userId}:${callback.page}`;
     case "saved_delete":
       return `s:d:${callback.ref}`;
+    case "find_open":
+      return `f:${callback.ticketId}`;
+    case "find_page":
+      return `f:${callback.direction === "older" ? "o" : "n"}${callback.at}:${callback.ref}`;
   }
 }
 
@@ -128,6 +149,16 @@ export function decode(data: string | undefined): Callback | null {
       return first === "d" && /^[0-9a-z]{1,8}$/.test(second ?? "")
         ? { kind: "saved_delete", ref: second }
         : null;
+    case "f": {
+      if (second === undefined) {
+        const ticketId = id(first);
+        return ticketId ? { kind: "find_open", ticketId } : null;
+      }
+      const at = /^[on]\d{1,16}$/.test(first ?? "") ? Number(first.slice(1)) : 0;
+      return at > 0 && at <= Number.MAX_SAFE_INTEGER && FIND_REF.test(second)
+        ? { kind: "find_page", ref: second, direction: first[0] === "o" ? "older" : "newer", at }
+        : null;
+    }
     default:
       return null;
   }

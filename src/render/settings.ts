@@ -1,5 +1,5 @@
 /**
- * Settings: the menu (Info, Debug, Backup now) and the Info screen with the
+ * Settings: the menu (Info, Debug, Export, Backup now) and the Info screen with the
  * configuration in force, secrets redacted.
  *
  * @module
@@ -26,6 +26,7 @@ export function renderSettings(
     t("settings-title"),
     "",
     t("settings-body"),
+    t("settings-export"),
     t(data.backupEnabled ? "settings-backup-scheduled" : "settings-backup-off"),
   ];
   if (data.status) lines.push("", data.status);
@@ -33,6 +34,7 @@ export function renderSettings(
   const keyboard = new InlineKeyboard()
     .text(t("btn-info"), encode({ kind: "admin", screen: "info", page: 0 }))
     .text(t("btn-debug"), encode({ kind: "admin", screen: "debug", page: 0 })).row()
+    .text(t("btn-export"), encode({ kind: "admin", screen: "export", page: 0 })).row()
     .text(t("btn-back"), encode({ kind: "admin", screen: "panel", page: 0 }))
     .text(t("btn-backup"), encode({ kind: "admin", screen: "backup", page: 0 }));
   return { text: lines.join("\n"), keyboard };

@@ -347,7 +347,8 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
 
   /**
    * The header of a message's copies in `chatId`, and the buttons under them:
-   * for agents, the ticket and the customer; for the customer, "Support".
+   * for agents, the ticket and the customer; for the customer, "Support" (or,
+   * with AGENT_NAMES, the first name of the agent who wrote it).
    */
   const headerOf = async (record: TicketMessage, chatId: number, ticket: Ticket) => {
     const user = await getUser(deps.kv, ticket.userId);
@@ -360,7 +361,20 @@ export function createOutbox(options: { deps: BotDeps; api: Api; pacer: Pacer })
       };
     }
     const t = bindT(deps.i18n, userLocale(user, deps.config.defaultLocale));
-    return { t, headerHtml: t("conv-user-header", { id: String(ticket.id) }), keyboard: undefined };
+    const id = String(ticket.id);
+    const agent = deps.config.agentNames ? await agentFirstName(record.authorId) : undefined;
+    const headerHtml = agent
+      ? t("conv-user-header-agent", { id, name: escapeHtml(agent) })
+      : t("conv-user-header", { id });
+    return { t, headerHtml, keyboard: undefined };
+  };
+
+  /** An agent's first name as customers see it (AGENT_NAMES); undefined when not known. */
+  const agentFirstName = async (agentId: number): Promise<string | undefined> => {
+    const first = (await getUser(deps.kv, agentId))?.firstName.trim();
+    // A record made without a profile holds the id as its name: not a name.
+    if (!first || first === String(agentId)) return undefined;
+    return [...first].slice(0, 64).join("");
   };
 
   /**

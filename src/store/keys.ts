@@ -23,19 +23,23 @@
  * | ["saved_reply", name]                       | SavedReply             | saved_replies.ts             |
  * | ["heartbeat", processId]                    | Heartbeat (expires)    | meta.ts                      |
  * | ["job_slot", name]                          | last slot run (number) | meta.ts                      |
- * | ["first_response", day, ms, ticketId]       | null                   | same atomic as the ticket    |
+ * | ["first_response", day, ms, ticketId]       | agentId or null        | same atomic as the ticket    |
  * | ["legacy_ticket", legacyId]                 | ticketId               | same atomic as the ticket    |
  * | ["legacy_ban", userId]                      | LegacyBanRecord        | same atomic as the user      |
  * | ["rating", ticketId]                        | RatingRecord           | ratings.ts                   |
  * | ["feedback", at, userId]                    | FeedbackRecord         | feedback.ts                  |
  * | ["stat", name]                              | Deno.KvU64             | sums beside each record      |
  * | ["stat_day", "YYYY-MM-DD", name]            | Deno.KvU64             | sums beside each record      |
+ * | ["agent_day", "YYYY-MM-DD", agentId, name]  | Deno.KvU64             | sums beside each record      |
  * | ["reply_mode", adminId]                     | ReplyMode              | reply_modes.ts               |
  * | ["pending", userId]                         | PendingInput           | pending.ts                   |
  * | ["update_seen", updateId]                   | true (expires)         | bot/journal.ts               |
  * | ["journal", updateId]                       | JournalEntry           | bot/journal.ts               |
  * | ["set_aside", updateId]                     | SetAsideEntry          | bot/journal.ts               |
  * | ["meta", name]                              | operations state       | meta.ts                      |
+ * | ["search", word, ticketId]                  | null                   | same atomic as the message   |
+ * | ["username", lowercased username, userId]   | null                   | same atomic as the user      |
+ * | ["find_query", ref]                         | FindQuery              | bot/features/find.ts         |
  *
  * ["legacy_ticket"] maps the Python bot's ticket id (`T-20240101-0001`) to ours,
  * for tickets brought over by `import-legacy` (src/legacy/): it finds them for
@@ -53,8 +57,21 @@
  * the user started waiting, oldest first); rank 1 holds the rest (sortTime = last
  * activity). Each inbox entry holds a copy of its ticket, rewritten with every
  * change of the ticket, so that an inbox page is one range read; entries
- * written before that hold null (their tickets are read). Days in ["stat_day"]
- * and ["first_response"] are UTC dates.
+ * written before that hold null (their tickets are read). Days in ["stat_day"],
+ * ["agent_day"] and ["first_response"] are UTC dates.
+ *
+ * ["agent_day"] counts what each agent did that day (answers stored, tickets
+ * closed), written in the commit of the answer or the closing. A
+ * ["first_response"] entry holds the id of the agent who gave that first
+ * answer; entries written before agents were recorded hold null (unknown).
+ *
+ * ["search"] is the word index of `/find` (store/search.ts): one key per
+ * word of a ticket's messages and of its customer's name at its creation
+ * (words normalised: NFKC, lowercase, ё → е), written in the commit of the
+ * message; a ticket's words are never removed (an edit adds the new ones).
+ * ["username"] finds users by @username; an entry whose user has another
+ * username now is stale and ignored. ["find_query"] keeps a search too long
+ * for the callback data of its page buttons (64 bytes), under a hash of it.
  *
  * @module
  */
@@ -107,6 +124,9 @@ export const keys = {
   feedbackAll: () => ["feedback"] as const,
   stat: (name: StatName) => ["stat", name] as const,
   statDay: (day: string, name: DayStatName) => ["stat_day", day, name] as const,
+  agentDay: (day: string, agentId: number, name: AgentStatName) =>
+    ["agent_day", day, agentId, name] as const,
+  agentDays: () => ["agent_day"] as const,
   replyMode: (adminId: number) => ["reply_mode", adminId] as const,
   pending: (userId: number) => ["pending", userId] as const,
   updateSeen: (updateId: number) => ["update_seen", updateId] as const,
@@ -115,6 +135,11 @@ export const keys = {
   setAside: (updateId: number) => ["set_aside", updateId] as const,
   setAsideAll: () => ["set_aside"] as const,
   meta: (name: MetaName) => ["meta", name] as const,
+  search: (word: string, ticketId: number) => ["search", word, ticketId] as const,
+  searchWord: (word: string) => ["search", word] as const,
+  username: (username: string, userId: number) => ["username", username, userId] as const,
+  usernames: (username: string) => ["username", username] as const,
+  findQuery: (ref: string) => ["find_query", ref] as const,
 };
 
 /** Running totals kept as `Deno.KvU64` sums. */
@@ -140,6 +165,9 @@ export type DayStatName =
   | "ratings_count"
   | "ratings_sum";
 
+/** Per-agent per-day totals (UTC day): answers stored, tickets closed. */
+export type AgentStatName = "answers" | "closed";
+
 /** Operations state shown on the Debug screen. */
 export type MetaName =
   | "last_backup"
@@ -148,7 +176,9 @@ export type MetaName =
   /** The running bot's last successful poll (healthcheck). */
   | "heartbeat"
   /** The local day (YYYY-MM-DD in TIMEZONE) of the last scheduled backup. */
-  | "backup_day";
+  | "backup_day"
+  /** How far the search index of older tickets is built (store/search.ts). */
+  | "search_index";
 
 /** The UTC day of an epoch-millisecond time, as `YYYY-MM-DD`. */
 export function dayOf(ms: number): string {

@@ -1,10 +1,12 @@
 /**
  * Statistics read from counters and indexes. The cost follows the number of
- * counters and the last 30 days' volume, never the whole history.
+ * counters and the last 30 days' volume, never the whole history. Per-agent
+ * figures come from per-day counters (["agent_day"]) and the agent each
+ * ["first_response"] entry names.
  *
  * @module
  */
-import { dayOf, keys, type StatName } from "./keys.ts";
+import { type AgentStatName, dayOf, keys, type StatName } from "./keys.ts";
 import { counterValue } from "./counters.ts";
 import { readMany } from "./read_many.ts";
 
@@ -27,7 +29,20 @@ export interface Stats {
     ratingsAverage: number | null;
     /** Median time from creation to the first support reply, in milliseconds. */
     medianFirstResponseMs: number | null;
+    /** Each agent who answered, closed or gave a first response; most answers first. */
+    agents: AgentStats[];
   };
+}
+
+/** What one agent did in the last 30 days. */
+export interface AgentStats {
+  agentId: number;
+  /** Support messages the agent stored (an album counts once; notes and edits do not). */
+  answers: number;
+  /** Tickets the agent closed (auto-close is nobody's). */
+  closed: number;
+  /** Median first-response time of the tickets whose first answer the agent gave. */
+  medianFirstResponseMs: number | null;
 }
 
 const TOTALS: StatName[] = [
@@ -65,13 +80,33 @@ export async function readStats(kv: Deno.Kv, now: number): Promise<Stats> {
     const name = entry.key[2] as keyof typeof window;
     if (name in window) window[name] += counterValue(entry.value);
   }
+  const agents = new Map<number, { answers: number; closed: number; times: number[] }>();
+  const agent = (id: number) => {
+    let found = agents.get(id);
+    if (!found) agents.set(id, found = { answers: 0, closed: 0, times: [] });
+    return found;
+  };
+  for await (
+    const entry of kv.list<Deno.KvU64>({
+      start: [...keys.agentDays(), firstDay],
+      end: [...keys.agentDays(), "\uffff"],
+    })
+  ) {
+    const [, , agentId, name] = entry.key as [string, string, number, AgentStatName];
+    if (name === "answers" || name === "closed") agent(agentId)[name] += counterValue(entry.value);
+  }
   const responseTimes: number[] = [];
   for await (
-    const entry of kv.list({
+    const entry of kv.list<number | null>({
       start: ["first_response", firstDay],
       end: ["first_response", "\uffff"],
     })
-  ) responseTimes.push(entry.key[2] as number);
+  ) {
+    const ms = entry.key[2] as number;
+    responseTimes.push(ms);
+    // Entries written before agents were recorded hold null: in the overall median only.
+    if (typeof entry.value === "number") agent(entry.value).times.push(ms);
+  }
 
   const ratingsCount = total("ratings_count");
   return {
@@ -91,6 +126,12 @@ export async function readStats(kv: Deno.Kv, now: number): Promise<Stats> {
       closed: window.closed,
       ratingsAverage: window.ratings_count ? window.ratings_sum / window.ratings_count : null,
       medianFirstResponseMs: median(responseTimes),
+      agents: [...agents].map(([agentId, a]) => ({
+        agentId,
+        answers: a.answers,
+        closed: a.closed,
+        medianFirstResponseMs: median(a.times),
+      })).sort((a, b) => b.answers - a.answers || b.closed - a.closed || a.agentId - b.agentId),
     },
   };
 }

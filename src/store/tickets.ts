@@ -21,6 +21,7 @@ import {
 } from "../domain/ticket.ts";
 import { type OutboxItem, outboxKey, stageOutbox } from "./outbox.ts";
 import { commit } from "./locked.ts";
+import { customerNameText, stageSearch } from "./search.ts";
 
 /** What a stored message is. "edit" records a later edit of an earlier message. */
 export type MessageKind =
@@ -242,6 +243,9 @@ export async function addUserMessage(
     }
     const { message } = result;
     op.set(keys.ticketMessage(message.ticketId, message.seq), message);
+    // The message's words, and a new ticket's customer name, for /find.
+    const name = result.created ? await customerNameText(kv, input.userId) : undefined;
+    stageSearch(op, message.ticketId, message.text, name);
     linkSource(op, message);
     stageCopies(op, message.ticketId, message.seq, { ...input.delivery, card: result.created });
     input.extra?.(op, message);
@@ -437,21 +441,36 @@ export function stageTicket(
   }
   if (after.status === "closed" && old?.status !== "closed") {
     op.delete(keys.openTicket(after.userId));
-    increment(op, keys.statDay(dayOf(after.closedAt ?? after.lastActivityAt), "closed"));
+    const day = dayOf(after.closedAt ?? after.lastActivityAt);
+    increment(op, keys.statDay(day, "closed"));
+    // An agent's close counts for that agent; auto-close ("auto") is nobody's.
+    if (typeof after.closedBy === "number") {
+      increment(op, keys.agentDay(day, after.closedBy, "closed"));
+    }
   } else if (!old) {
     op.set(keys.openTicket(after.userId), after.id);
   }
 
-  if (after.firstResponseAt !== undefined && old?.firstResponseAt === undefined) {
+  // A ticket an agent opened (the customer has not written) had nobody waiting:
+  // no first response to time. The entry holds the agent who answered first.
+  const answeredCustomer = old !== null || after.lastUserMessageAt !== undefined;
+  if (
+    after.firstResponseAt !== undefined && old?.firstResponseAt === undefined && answeredCustomer
+  ) {
     op.set(
       keys.firstResponse(
         dayOf(after.firstResponseAt),
         after.firstResponseAt - after.createdAt,
         after.id,
       ),
-      null,
+      after.lastRepliedBy ?? null,
     );
   }
+}
+
+/** Adds to `op` one answer to the day's count of the agent who wrote `message`. */
+function stageAnswerCount(op: Deno.AtomicOperation, message: TicketMessage): void {
+  increment(op, keys.agentDay(dayOf(message.at), message.authorId, "answers"));
 }
 
 function statusStat(status: TicketStatus) {
@@ -516,8 +535,10 @@ export async function addSupportMessage(
   const result = await updateTicket(kv, input.ticketId, input.change, (op, after) => {
     message = { ...stored, ticketId: after.id, seq: after.messageCount, copies: [] };
     op.set(keys.ticketMessage(after.id, message.seq), message);
+    stageSearch(op, after.id, message.text);
     linkSource(op, message);
     stageCopies(op, after.id, message.seq, { to: [after.userId], readyAt: input.readyAt });
+    stageAnswerCount(op, message);
     input.extra?.(op, message);
   });
   return result && message ? { ticket: result.after, before: result.before, message } : null;
@@ -567,11 +588,13 @@ export async function openBySupport(
       .set(keys.ticketSeq(), new Deno.KvU64(BigInt(id)));
     stageNewTicket(op, ticket);
     op.set(keys.ticketMessage(id, 1), message);
+    stageSearch(op, id, message.text, await customerNameText(kv, input.userId));
     linkSource(op, message);
     for (const chatId of input.cardTo) {
       stageOutbox(op, { chatId, ticketId: id, seq: 0, kind: "card" });
     }
     stageCopies(op, id, 1, { to: [input.userId], readyAt: input.readyAt });
+    stageAnswerCount(op, message);
     input.extra?.(op, message);
     if ((await commit(op)).ok) return { ticket, message };
   }
@@ -597,6 +620,7 @@ export async function addNote(
     (op, after) => {
       message = { ...stored, note: true, ticketId, seq: after.messageCount, copies: [] };
       op.set(keys.ticketMessage(ticketId, message.seq), message);
+      stageSearch(op, ticketId, message.text);
       linkSource(op, message);
     },
   );
@@ -650,6 +674,7 @@ export async function addEdit(
     stageTicket(op, ticketEntry, after);
     op.set(keys.ticketMessage(input.ticketId, message.seq), message);
     op.set(originalEntry.key, { ...original, current: text });
+    stageSearch(op, input.ticketId, text);
     for (const chatId of new Set(input.to(original))) {
       stageOutbox(op, { chatId, ticketId: input.ticketId, seq: message.seq, kind: "edit" });
     }
@@ -824,6 +849,7 @@ export async function appendToMessage(kv: Deno.Kv, item: AlbumItem): Promise<voi
       ticketId: item.ticketId,
       seq: item.seq,
     });
+    stageSearch(op, item.ticketId, item.text);
     for (const chatId of item.to) {
       const copyKey = outboxKey({ chatId, ticketId: item.ticketId, seq: item.seq, kind: "copy" });
       const copy = await kv.get<OutboxItem>(copyKey);

@@ -87,7 +87,10 @@ export async function updateUser(
   throw new Error(`Could not update user ${userId}: too much contention`);
 }
 
-/** Adds to `op` the write of a user record; a new one (`before` null) counts as a user. */
+/**
+ * Adds to `op` the write of a user record with its @username index entry; a
+ * new one (`before` null) counts as a user.
+ */
 export function stageUser(
   op: Deno.AtomicOperation,
   after: UserRecord,
@@ -95,6 +98,32 @@ export function stageUser(
 ): void {
   op.set(keys.user(after.id), after);
   if (!before) increment(op, keys.stat("users"));
+  const name = after.username ? usernameKey(after.username) : undefined;
+  const old = before?.username ? usernameKey(before.username) : undefined;
+  if (old !== undefined && old !== name) op.delete(keys.username(old, after.id));
+  if (name !== undefined) op.set(keys.username(name, after.id), null);
+}
+
+/** A @username as the index keeps it (Telegram usernames ignore case). */
+export function usernameKey(username: string): string {
+  return username.replace(/^@/, "").toLowerCase();
+}
+
+/**
+ * The users whose @username is `username` (any case), from the index: an
+ * entry of a user who has another username now is left out.
+ */
+export async function findUsersByUsername(kv: Deno.Kv, username: string): Promise<UserRecord[]> {
+  const name = usernameKey(username);
+  const ids: number[] = [];
+  for await (const entry of kv.list({ prefix: keys.usernames(name) }, { limit: 50 })) {
+    ids.push(entry.key[2] as number);
+  }
+  const users = await getUsers(kv, ids);
+  return ids.flatMap((id) => {
+    const user = users.get(id);
+    return user?.username && usernameKey(user.username) === name ? [user] : [];
+  });
 }
 
 /**

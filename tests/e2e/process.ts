@@ -94,3 +94,11 @@ export function botEnv(
     ...extra,
   };
 }
+
+/** A TCP port free right now on every interface (for a bot's PORT in webhook mode). */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "0.0.0.0", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}

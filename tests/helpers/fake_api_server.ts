@@ -4,6 +4,20 @@
  * `{url}/bot<token>/<method>` and implements getUpdates long polling with
  * Telegram's offset semantics; every other method goes to the sim.
  *
+ * Webhook mode, as strict as Telegram: once setWebhook is active, getUpdates
+ * answers 409 and pushed updates are POSTed as JSON to the webhook with the
+ * `X-Telegram-Bot-Api-Secret-Token` header (when a secret_token was
+ * registered). Updates of one chat go one at a time, in order (Telegram's
+ * per-chat queues); different chats go concurrently, up to max_connections.
+ * Any non-2xx answer, network failure or timeout is retried with a growing
+ * pause (the first retry at once), the update staying pending and holding back
+ * the later updates of its chat; getWebhookInfo reports pending_update_count
+ * and last_error_message. A 2xx answer whose JSON body names a `method` is
+ * executed, as Telegram does with webhook replies. Tests cannot serve https,
+ * so {@link FakeApiOptions.webhookTargets} maps the registered URL to local
+ * http URLs; with several it alternates between them like a load balancer,
+ * and retries a failed delivery on the next one.
+ *
  * @example
  * ```ts
  * await using api = await startFakeApi(sim);
@@ -16,6 +30,8 @@
 
 import type { Update } from "grammy/types";
 import { BodyError, type Params, readParams } from "./http_body.ts";
+import { type WebhookSettings, webhookSettings } from "./sim_methods.ts";
+import type { FloodLimits } from "./sim_limits.ts";
 import type { SimResponse, TelegramSim } from "./telegram_sim.ts";
 import { findFileByPath, rememberCallbackQuery, rememberMessage } from "./world.ts";
 
@@ -26,11 +42,30 @@ export interface ReceivedCall {
   response: SimResponse;
 }
 
+/** One webhook request the fake sent (see {@link FakeApi.deliveries}). */
+export interface WebhookAttempt {
+  /** The local URL it went to. */
+  target: string;
+  update_id: number;
+  /** The HTTP status answered; 0 for a network failure or a timeout. */
+  status: number;
+  /** For a failure: the text getWebhookInfo shows as last_error_message. */
+  error?: string;
+  /** The secret header sent (undefined when none was registered). */
+  secret?: string;
+  /** Date.now() when it was sent and when it was answered. */
+  sentAt: number;
+  answeredAt: number;
+}
+
 /** A running fake Bot API server. */
 export interface FakeApi extends AsyncDisposable {
   /** Base URL, e.g. http://127.0.0.1:PORT (no trailing slash), for TELEGRAM_API_ROOT. */
   url: string;
-  /** Queues an update for getUpdates (wakes a waiting long poll). */
+  /**
+   * Queues an update: for getUpdates (wakes a waiting long poll), or, while a
+   * webhook is set, for delivery to it.
+   */
   pushUpdate(u: Update): void;
   /**
    * Resolves with the first call of `method` matching `predicate` that no
@@ -43,8 +78,14 @@ export interface FakeApi extends AsyncDisposable {
   ): Promise<ReceivedCall>;
   /** Highest offset the bot confirmed via getUpdates (0 before any). */
   acknowledgedOffset(): number;
-  /** Updates not yet confirmed by the bot. */
+  /** Updates not yet confirmed by the bot (by getUpdates' offset or a 2xx webhook answer). */
   pendingUpdates(): number;
+  /** The webhook set now (undefined while none is). */
+  webhook(): WebhookSettings | undefined;
+  /** Every webhook request sent so far, in the order they were answered. */
+  deliveries(): WebhookAttempt[];
+  /** Resolves once no update is pending; rejects after `timeoutMs` (default 10 s). */
+  waitForNoPending(timeoutMs?: number): Promise<void>;
   /** All calls received, in order. */
   received(): ReceivedCall[];
   /** Releases held long polls and stops the server. */
@@ -57,6 +98,52 @@ export interface FakeApiOptions {
   token?: string;
   /** Milliseconds to hold a call before answering it (a slow Telegram); 0 or undefined: none. */
   delay?: (method: string, payload: Params) => number | undefined;
+  /**
+   * Where webhook requests go: the local http URLs standing for the
+   * registered https URL, e.g. `() => ["http://127.0.0.1:8081/tg/hook"]`.
+   * Requests alternate between several (round robin); a failed one is retried
+   * on the next. Without it (or with []) nothing is delivered: updates stay
+   * pending, as with a webhook Telegram cannot reach.
+   */
+  webhookTargets?: (registeredUrl: string) => string[];
+  /**
+   * The pause before retrying an update that failed `failures` times
+   * (Telegram: at once, then 2 s doubling up to a minute or two). Default, scaled
+   * down for tests: 0, then 100 ms doubling up to 2 s.
+   */
+  webhookRetryDelay?: (failures: number) => number;
+  /** Milliseconds a webhook request may take before it counts as failed (default 30 000). */
+  webhookTimeoutMs?: number;
+  /**
+   * Telegram's flood limits (sim_limits.ts), enforced in front of the sim:
+   * a call over a limit gets a 429 and never reaches the sim (none by default).
+   */
+  limits?: FloodLimits;
+}
+
+/** Telegram's per-chat queues: one update of a queue is sent at a time, in order. */
+function deliveryQueue(u: Update): string {
+  const m = u.message ?? u.edited_message ?? u.channel_post ?? u.edited_channel_post ??
+    u.business_message ?? u.edited_business_message;
+  if (m) return `chat ${m.chat.id}`;
+  if (u.callback_query) return `callback ${u.callback_query.from.id}`;
+  if (u.my_chat_member) return `my ${u.my_chat_member.chat.id}`;
+  if (u.chat_member) return `member ${u.chat_member.new_chat_member.user.id}`;
+  if (u.chat_join_request) return `member ${u.chat_join_request.from.id}`;
+  return `update ${u.update_id}`;
+}
+
+/** The update's type: its one field besides update_id. */
+const updateType = (u: Update) => Object.keys(u).find((k) => k !== "update_id") ?? "";
+
+const defaultRetryDelay = (failures: number) =>
+  failures <= 1 ? 0 : Math.min(2000, 100 * 2 ** (failures - 2));
+
+/** Telegram's last_error_message for a request that got no HTTP answer. */
+function networkError(error: unknown, timedOut: boolean): string {
+  if (timedOut) return "Read timeout expired";
+  const text = `${error} ${(error as Error)?.cause ?? ""}`;
+  return /refused/i.test(text) ? "Connection refused" : "Webhook connection closed";
 }
 
 interface Waiter {
@@ -68,7 +155,16 @@ interface Waiter {
 
 interface Poll {
   wake(): void;
-  conflict(): void;
+  conflict(description: string): void;
+}
+
+/** Delivery state of one pending update. */
+interface Pending {
+  failures: number;
+  /** No retry before this Date.now(). */
+  retryAt: number;
+  /** Its first target's index (round robin); retry n goes to the n-th next. */
+  first: number;
 }
 
 const json = (body: unknown, status = 200) =>
@@ -86,6 +182,15 @@ export async function startFakeApi(sim: TelegramSim, opts: FakeApiOptions = {}):
   let acked = 0;
   let closed = false;
   let held: Poll | undefined;
+  // Webhook delivery.
+  let hook: WebhookSettings | undefined;
+  let lastError: { date: number; message: string } | undefined;
+  let roundRobin = 0;
+  const pending = new Map<number, Pending>();
+  const sending = new Map<number, AbortController>();
+  const inFlight = new Set<Promise<void>>();
+  const retryTimers = new Set<ReturnType<typeof setTimeout>>();
+  const attempts: WebhookAttempt[] = [];
   const log: (ReceivedCall & { consumed: boolean })[] = [];
   let waiters: Waiter[] = [];
 
@@ -135,23 +240,20 @@ export async function startFakeApi(sim: TelegramSim, opts: FakeApiOptions = {}):
     }
     if (queue.length === 0 && timeout > 0 && !closed) {
       // A second poller ends the first one, as Telegram does.
-      held?.conflict();
-      const outcome = await new Promise<"wake" | "conflict">((resolve) => {
-        const timer = setTimeout(() => done("wake"), timeout * 1000);
-        const poll: Poll = { wake: () => done("wake"), conflict: () => done("conflict") };
-        function done(how: "wake" | "conflict") {
+      held?.conflict(
+        "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+      );
+      const outcome = await new Promise<string | undefined>((resolve) => {
+        const timer = setTimeout(() => done(undefined), timeout * 1000);
+        const poll: Poll = { wake: () => done(undefined), conflict: (why) => done(why) };
+        function done(conflict: string | undefined) {
           clearTimeout(timer);
           if (held === poll) held = undefined;
-          resolve(how);
+          resolve(conflict);
         }
         held = poll;
       });
-      if (outcome === "conflict") {
-        return reply(failure(
-          409,
-          "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
-        ));
-      }
+      if (outcome !== undefined) return reply(failure(409, outcome));
     }
     return reply({ ok: true, result: structuredClone(queue.slice(0, limit)) });
   }
@@ -178,11 +280,130 @@ export async function startFakeApi(sim: TelegramSim, opts: FakeApiOptions = {}):
     if (method.toLowerCase() === "getupdates") return await getUpdates(payload);
     const delay = opts.delay?.(method, payload);
     if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+    const limited = opts.limits?.check(method, payload);
+    if (limited) return answer(method, payload, limited);
     const response = await sim.call(method, payload);
-    const drops = /^(deletewebhook|setwebhook)$/i.test(method) &&
+    const name = method.toLowerCase();
+    const drops = /^(deletewebhook|setwebhook)$/.test(name) &&
       payload.drop_pending_updates === true;
-    if (response.ok && drops) queue = [];
+    if (response.ok && drops) {
+      queue = [];
+      pending.clear();
+    }
+    if (response.ok && (name === "setwebhook" || name === "deletewebhook")) {
+      const was = hook;
+      hook = name === "setwebhook" ? webhookSettings(payload) : undefined;
+      if (was?.url !== hook?.url || was?.secretToken !== hook?.secretToken) lastError = undefined;
+      // Telegram ends a waiting long poll when a webhook is set.
+      if (hook) held?.conflict("Conflict: terminated by setWebhook request");
+      pump();
+    }
+    if (response.ok && name === "getwebhookinfo" && lastError) {
+      Object.assign(response.result as Record<string, unknown>, {
+        last_error_date: lastError.date,
+        last_error_message: lastError.message,
+      });
+    }
     return answer(method, payload, response);
+  }
+
+  /** Starts every delivery that may go now (see the module's comment). */
+  function pump(): void {
+    if (!hook || closed) return;
+    const targets = opts.webhookTargets?.(hook.url) ?? [];
+    if (targets.length === 0) return;
+    // Telegram never queues an update of a type the webhook did not ask for.
+    const allowed = new Set(hook.allowedUpdates);
+    queue = queue.filter((u) => allowed.has(updateType(u)));
+    const now = Date.now();
+    const busy = new Set<string>();
+    for (const u of queue) {
+      if (sending.size >= hook.maxConnections) break;
+      const key = deliveryQueue(u);
+      if (busy.has(key)) continue; // an earlier update of its chat goes first
+      busy.add(key);
+      const state = pending.get(u.update_id);
+      if (sending.has(u.update_id) || (state && state.retryAt > now)) continue;
+      const run = deliver(u, hook, targets).finally(() => inFlight.delete(run));
+      inFlight.add(run);
+    }
+  }
+
+  async function deliver(u: Update, to: WebhookSettings, targets: string[]): Promise<void> {
+    let state = pending.get(u.update_id);
+    if (!state) pending.set(u.update_id, state = { failures: 0, retryAt: 0, first: roundRobin++ });
+    const target = targets[(state.first + state.failures) % targets.length];
+    const controller = new AbortController();
+    sending.set(u.update_id, controller);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, opts.webhookTimeoutMs ?? 30_000);
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (to.secretToken) headers["x-telegram-bot-api-secret-token"] = to.secretToken;
+    const sentAt = Date.now();
+    let status = 0;
+    let error: string | undefined;
+    let body = "";
+    try {
+      const res = await fetch(target, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(u),
+        signal: controller.signal,
+      });
+      status = res.status;
+      body = await res.text();
+      if (!res.ok) error = `Wrong response from the webhook: ${res.status} ${res.statusText}`;
+    } catch (e) {
+      error = networkError(e, timedOut);
+    } finally {
+      clearTimeout(timer);
+      sending.delete(u.update_id);
+    }
+    attempts.push({
+      target,
+      update_id: u.update_id,
+      status,
+      ...(error ? { error } : {}),
+      ...(to.secretToken ? { secret: to.secretToken } : {}),
+      sentAt,
+      answeredAt: Date.now(),
+    });
+    if (closed) return;
+    if (error === undefined) {
+      queue = queue.filter((q) => q.update_id !== u.update_id);
+      pending.delete(u.update_id);
+      await webhookReply(body);
+    } else {
+      lastError = { date: Math.floor(Date.now() / 1000), message: error };
+      state.failures++;
+      const pause = (opts.webhookRetryDelay ?? defaultRetryDelay)(state.failures);
+      state.retryAt = Date.now() + pause;
+      const timer = setTimeout(() => {
+        retryTimers.delete(timer);
+        pump();
+      }, pause);
+      retryTimers.add(timer);
+    }
+    pump();
+  }
+
+  /** A method in a 2xx webhook answer is executed, as Telegram does (not get*, nor these). */
+  async function webhookReply(body: string): Promise<void> {
+    let reply: unknown;
+    try {
+      reply = JSON.parse(body);
+    } catch {
+      return;
+    }
+    if (typeof reply !== "object" || reply === null) return;
+    const { method, ...payload } = reply as Params;
+    if (typeof method !== "string" || method === "") return;
+    const name = method.toLowerCase();
+    if (/^(get|setwebhook$|deletewebhook$|close$|logout$)/.test(name)) return;
+    note(method, payload, await sim.call(method, payload));
   }
 
   function download(token: string, filePath: string): Response {
@@ -212,6 +433,7 @@ export async function startFakeApi(sim: TelegramSim, opts: FakeApiOptions = {}):
       queue = [...queue.filter((q) => q.update_id !== u.update_id), structuredClone(u)]
         .sort((a, b) => a.update_id - b.update_id);
       held?.wake();
+      pump();
     },
     waitForCall(method, predicate, timeoutMs = 5000) {
       const name = method.toLowerCase();
@@ -241,6 +463,22 @@ export async function startFakeApi(sim: TelegramSim, opts: FakeApiOptions = {}):
     },
     acknowledgedOffset: () => acked,
     pendingUpdates: () => queue.length,
+    webhook: () => hook && structuredClone(hook),
+    deliveries: () => structuredClone(attempts),
+    async waitForNoPending(timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (queue.length > 0) {
+        if (closed) throw new Error("fake Bot API is closed");
+        if (Date.now() > deadline) {
+          throw new Error(
+            `${queue.length} update(s) still pending after ${timeoutMs} ms; last webhook error: ${
+              lastError?.message ?? "none"
+            }`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
     received: () => log.map(({ method, payload, response }) => ({ method, payload, response })),
     async close() {
       if (closed) return;
@@ -251,6 +489,10 @@ export async function startFakeApi(sim: TelegramSim, opts: FakeApiOptions = {}):
         w.reject(new Error("fake Bot API closed while waiting"));
       }
       waiters = [];
+      for (const timer of retryTimers) clearTimeout(timer);
+      retryTimers.clear();
+      for (const controller of sending.values()) controller.abort();
+      await Promise.allSettled([...inFlight]);
       await server.shutdown();
       sim.pendingUpdateCount = () => 0;
     },

@@ -34,7 +34,7 @@ import {
   type Payload,
   type SimState,
 } from "./sim_state.ts";
-import { bad, checkReplyMarkup, jsonParam, stringParam } from "./validate.ts";
+import { ApiFailure, bad, checkReplyMarkup, jsonParam, stringParam } from "./validate.ts";
 import { filePathOf, findFile, takeCallbackQuery } from "./world.ts";
 
 const CHAT_ACTIONS = new Set([
@@ -285,6 +285,134 @@ const [setMyName, getMyName] = botText("name", "name");
 const [setMyDescription, getMyDescription] = botText("description", "description");
 const [setMyShortDescription, getMyShortDescription] = botText("short", "short_description");
 
+/** Every update type Telegram knows (for allowed_updates). */
+export const UPDATE_TYPES: ReadonlySet<string> = new Set([
+  "message",
+  "edited_message",
+  "channel_post",
+  "edited_channel_post",
+  "business_connection",
+  "business_message",
+  "edited_business_message",
+  "deleted_business_messages",
+  "message_reaction",
+  "message_reaction_count",
+  "inline_query",
+  "chosen_inline_result",
+  "callback_query",
+  "shipping_query",
+  "pre_checkout_query",
+  "purchased_paid_media",
+  "poll",
+  "poll_answer",
+  "my_chat_member",
+  "chat_member",
+  "chat_join_request",
+  "chat_boost",
+  "removed_chat_boost",
+]);
+
+/** What Telegram sends without allowed_updates: every type but these three. */
+const NOT_BY_DEFAULT = ["chat_member", "message_reaction", "message_reaction_count"];
+
+/** A webhook as setWebhook registered it. */
+export interface WebhookSettings {
+  url: string;
+  /** "" when none was given (then no secret header is sent). */
+  secretToken: string;
+  /** 1..100, default 40. */
+  maxConnections: number;
+  /** The update types Telegram delivers. */
+  allowedUpdates: string[];
+  /** allowed_updates was given (getWebhookInfo shows it then). */
+  explicitUpdates: boolean;
+}
+
+const webhooks = new WeakMap<SimState, WebhookSettings>();
+/** Telegram takes one setWebhook with a URL per second per bot; earlier ones get a 429. */
+const nextSetWebhookAt = new WeakMap<SimState, number>();
+
+/**
+ * Reads setWebhook's parameters with Telegram's checks and wording (Telegram's
+ * order: the URL parses, the secret's length and alphabet, then the webhook's
+ * check of the scheme and the port). One check is the sim's own:
+ * allowed_updates must be a JSON array of known update types (Telegram
+ * silently ignores what it cannot use, which only hides a bug).
+ * Returns undefined for an empty URL (setWebhook then removes the webhook).
+ */
+export function webhookSettings(p: Payload): WebhookSettings | undefined {
+  const url = stringParam(p.url) ?? "";
+  if (url === "") return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    bad("invalid webhook URL specified");
+  }
+  if (!/^https?:$/.test(parsed.protocol) || parsed.hostname === "") {
+    bad("invalid webhook URL specified");
+  }
+  const secretToken = stringParam(p.secret_token) ?? "";
+  if (secretToken.length > 256) bad("secret token is too long");
+  if (!/^[A-Za-z0-9_-]*$/.test(secretToken)) bad("secret token contains unallowed characters");
+  if (parsed.protocol !== "https:") bad("bad webhook: An HTTPS URL must be provided for webhook");
+  if (!["", "80", "88", "443", "8443"].includes(parsed.port)) {
+    bad("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443");
+  }
+  const asked = Number(p.max_connections ?? 40);
+  const maxConnections = Number.isInteger(asked) ? Math.min(100, Math.max(1, asked)) : 40;
+  const list = jsonParam<unknown>(p.allowed_updates, "allowed updates");
+  if (list !== undefined && !Array.isArray(list)) {
+    bad("allowed_updates must be a JSON array of update types (the sim's check)");
+  }
+  for (const type of list ?? []) {
+    if (typeof type !== "string" || !UPDATE_TYPES.has(type)) {
+      bad(`unknown update type ${JSON.stringify(type)} in allowed_updates (the sim's check)`);
+    }
+  }
+  const given = (list ?? []) as string[];
+  return {
+    url,
+    secretToken,
+    maxConnections,
+    allowedUpdates: given.length
+      ? [...new Set(given)]
+      : [...UPDATE_TYPES].filter((t) => !NOT_BY_DEFAULT.includes(t)),
+    explicitUpdates: given.length > 0,
+  };
+}
+
+function setWebhook(s: SimState, p: Payload): true {
+  if (stringParam(p.url)) {
+    const now = Date.now();
+    if (now < (nextSetWebhookAt.get(s) ?? 0)) {
+      // Another process of the same bot may just have set it: the bot cannot know.
+      throw new ApiFailure({
+        error_code: 429,
+        description: "Too Many Requests: retry after 1",
+        parameters: { retry_after: 1 },
+      }, { expected: true });
+    }
+    nextSetWebhookAt.set(s, now + 1000);
+  }
+  const settings = webhookSettings(p);
+  s.webhookUrl = settings?.url ?? "";
+  if (settings) webhooks.set(s, settings);
+  else webhooks.delete(s);
+  return true;
+}
+
+function getWebhookInfo(s: SimState) {
+  const hook = webhooks.get(s);
+  return {
+    url: s.webhookUrl,
+    has_custom_certificate: false,
+    pending_update_count: s.pendingUpdateCount(),
+    ...(hook ? { max_connections: hook.maxConnections, ip_address: "127.0.0.1" } : {}),
+    ...(hook?.explicitUpdates ? { allowed_updates: hook.allowedUpdates } : {}),
+  };
+}
+
 const ok: Handler = () => true;
 
 /** All methods the sim implements, by lower-cased name. */
@@ -293,19 +421,13 @@ export const METHODS: Record<string, Handler> = {
   logout: ok,
   close: ok,
   getupdates: () => [],
-  setwebhook: (s, p) => {
-    s.webhookUrl = stringParam(p.url) ?? "";
-    return true;
-  },
+  setwebhook: setWebhook,
   deletewebhook: (s) => {
     s.webhookUrl = "";
+    webhooks.delete(s);
     return true;
   },
-  getwebhookinfo: (s) => ({
-    url: s.webhookUrl,
-    has_custom_certificate: false,
-    pending_update_count: s.pendingUpdateCount(),
-  }),
+  getwebhookinfo: getWebhookInfo,
   setmycommands: setMyCommands,
   getmycommands: (s, p) => s.commands.get(commandsKey(s, p)) ?? [],
   deletemycommands: (s, p) => {

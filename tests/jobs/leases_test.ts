@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { createTestApp } from "../helpers/app.ts";
 import { claimJobSlot } from "../../src/store/meta.ts";
 import { startJobs } from "../../src/jobs/mod.ts";
-import { getLastAutoClose } from "../../src/store/meta.ts";
+import { getLastAutoClose, setLastAutoClose } from "../../src/store/meta.ts";
 
 Deno.test("leases: of two processes on one store, one claims each minute", async () => {
   const dir = await Deno.makeTempDir();
@@ -29,24 +29,28 @@ Deno.test("leases: of two processes on one store, one claims each minute", async
   }
 });
 
-Deno.test("leases: two processes starting in the same minute sweep auto-close once", async () => {
-  const dir = await Deno.makeTempDir();
+Deno.test("leases: a tick in a minute another process claimed does not sweep; the start-up sweep always runs", async () => {
+  await using app = await createTestApp();
+  const settled = async (at: number) => {
+    for (let i = 0; i < 100 && (await getLastAutoClose(app.kv))?.at !== at; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return (await getLastAutoClose(app.kv))?.at;
+  };
+  const minute = Math.floor(app.clock.now() / 60_000);
+  // Another process has this minute already; the start-up sweep runs all the same.
+  assert.equal(await claimJobSlot(app.kv, "autoclose", minute), true);
+  const jobs = startJobs(app.deps, app.bot.api);
   try {
-    await using one = await createTestApp({ kvPath: `${dir}/bot.kv` });
-    await using two = await createTestApp({ kvPath: `${dir}/bot.kv`, clock: one.clock });
-    const first = startJobs(one.deps, one.bot.api);
-    await first.stop();
-    const swept = await getLastAutoClose(one.kv);
-    assert.equal(swept?.at, one.clock.now());
-    const second = startJobs(two.deps, two.bot.api);
-    await second.stop();
-    // The second process found the minute taken: no second sweep was recorded.
-    assert.deepEqual(await getLastAutoClose(two.kv), swept);
-    one.clock.advance(60_000);
-    const next = startJobs(two.deps, two.bot.api);
-    await next.stop();
-    assert.equal((await getLastAutoClose(two.kv))?.at, one.clock.now());
+    assert.equal(await settled(app.clock.now()), app.clock.now());
+    await setLastAutoClose(app.kv, { at: 0, closed: 0 });
+    jobs.autoClose();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal((await getLastAutoClose(app.kv))?.at, 0, "this minute's tick is taken");
+    app.clock.advance(60_000);
+    jobs.autoClose();
+    assert.equal(await settled(app.clock.now()), app.clock.now(), "the next minute's tick sweeps");
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await jobs.stop();
   }
 });

@@ -1,11 +1,12 @@
 /**
  * Settings (`a:settings:0`): Info (configuration in force, secrets redacted,
- * and the version), Debug (diagnostics) and "Backup now".
+ * and the version), Debug (diagnostics), Export (every ticket as a CSV
+ * document, services/export.ts) and "Backup now".
  *
  * @module
  */
-import { Composer } from "grammy";
-import type { BotContext } from "../context.ts";
+import { Composer, InputFile } from "grammy";
+import type { BotContext, RuntimeState } from "../context.ts";
 import { redactedConfig } from "../../config.ts";
 import { APP_VERSION } from "../../version.ts";
 import { escapeHtml } from "../../html.ts";
@@ -18,6 +19,8 @@ import { GRAMMY_VERSION, renderDebug } from "../../render/debug.ts";
 import { countSetAside } from "../journal.ts";
 import { formatBytes } from "../../bytes.ts";
 import { adminButton, showScreen } from "../screen.ts";
+import { exportFileName, prepareExport } from "../../services/export.ts";
+import { reportFailure } from "../../services/alerts.ts";
 
 /** The settings feature. */
 export const settingsFeature = new Composer<BotContext>();
@@ -147,13 +150,85 @@ export async function runBackup(ctx: BotContext): Promise<void> {
   }
 }
 
+/**
+ * An upload made afresh each time it is read: auto-retry sends a failed
+ * call's payload again, and a stream can be read only once.
+ */
+class RepeatableUpload extends InputFile {
+  readonly #open: () => AsyncIterable<Uint8Array>;
+
+  constructor(open: () => AsyncIterable<Uint8Array>, filename: string) {
+    // Nothing is read until an upload iterates it.
+    super({ [Symbol.asyncIterator]: () => open()[Symbol.asyncIterator]() }, filename);
+    this.#open = open;
+  }
+
+  override toRaw(): Promise<AsyncIterable<Uint8Array>> {
+    return Promise.resolve(this.#open());
+  }
+}
+
+/** The export this process is sending now, if any; settled when it is sent or has failed. */
+export function exportInProgress(runtime: RuntimeState): Promise<void> | undefined {
+  return runtime.exportRunning;
+}
+
+/**
+ * Export: every ticket as a CSV document, sent to the chat (and topic) where
+ * the button was pressed, read from the store a page at a time as it uploads.
+ *
+ * The upload runs after the press is answered, outside the update: updates of
+ * one chat are handled one at a time, so the agent's chat stays usable while a
+ * large export uploads, and a second press meanwhile (a double tap included)
+ * only gets a toast. Shutdown waits for it as for an update in flight.
+ */
+export async function runExport(ctx: BotContext): Promise<void> {
+  const runtime = ctx.deps.runtime;
+  if (runtime.exportRunning) {
+    await ctx.answerCallbackQuery({ text: ctx.t("export-busy") });
+    return;
+  }
+  const { promise, resolve } = Promise.withResolvers<void>();
+  runtime.exportRunning = promise;
+  try {
+    await ctx.answerCallbackQuery({ text: ctx.t("export-running") });
+  } catch (error) {
+    runtime.exportRunning = undefined;
+    resolve();
+    throw error;
+  }
+  runtime.inFlight++;
+  sendExport(ctx).finally(() => {
+    runtime.inFlight--;
+    runtime.exportRunning = undefined;
+    resolve();
+  });
+}
+
+/** Uploads the export; a failure is told to the agent and reported, never thrown. */
+async function sendExport(ctx: BotContext): Promise<void> {
+  const { deps } = ctx;
+  try {
+    const prepared = await prepareExport(deps);
+    const name = exportFileName(deps.clock.now(), deps.config.timezone);
+    await ctx.replyWithDocument(new RepeatableUpload(() => prepared.chunks(), name), {
+      caption: ctx.t("export-caption", { count: prepared.count }),
+    });
+  } catch (error) {
+    reportFailure(deps, error, "Could not send the export", { chatId: ctx.chat?.id });
+    await ctx.reply(ctx.t("export-failed")).catch((failure) =>
+      deps.log.warn("Could not tell that the export failed", { error: failure })
+    );
+  }
+}
+
 settingsFeature.on(
   "callback_query:data",
   adminButton(
     (cb) =>
       cb.kind === "admin" &&
         (cb.screen === "settings" || cb.screen === "info" || cb.screen === "debug" ||
-          cb.screen === "backup")
+          cb.screen === "backup" || cb.screen === "export")
         ? cb.screen
         : undefined,
     (ctx, screen) =>
@@ -163,6 +238,8 @@ settingsFeature.on(
         ? showInfo(ctx)
         : screen === "debug"
         ? showDebug(ctx)
+        : screen === "export"
+        ? runExport(ctx)
         : runBackup(ctx),
   ),
 );

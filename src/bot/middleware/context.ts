@@ -16,8 +16,11 @@ export function contextMiddleware(deps: BotDeps): MiddlewareFn<BotContext> {
     ctx.deps = deps;
     const from = ctx.from;
     ctx.isAdmin = from !== undefined && admins.has(from.id);
-    // Profiles are kept for people who write to the bot privately.
-    if (from && !from.is_bot && ctx.chat?.type === "private") {
+    // Profiles are kept for people who write to the bot privately, and for agents
+    // in the support group: their names go on cards, answers and statistics.
+    const agentInGroup = ctx.isAdmin && ctx.chat !== undefined &&
+      ctx.chat.id === deps.config.supportChatId;
+    if (from && !from.is_bot && (ctx.chat?.type === "private" || agentInGroup)) {
       ctx.profile = await touchUser(deps.kv, from, deps.clock.now());
     }
     ctx.locale = ctx.profile?.locale ?? pickLocale(from?.language_code, deps.config.defaultLocale);
