@@ -8,8 +8,8 @@
  * - Group: the same program with SUPPORT_CHAT_ID set to the fake's forum
  *   supergroup; a burst of new customers, each text into its customer's
  *   topic, against the group's limit (`group.ts`).
- * - Scale: the inbox, statistics, sweep and a new ticket with 100,000 against
- *   1,000 closed tickets, in process; the seed's JSON file beside them.
+ * - Scale: the inbox, statistics, sweep, a new ticket and a search with 100,000
+ *   against 1,000 closed tickets, in process; the seed's JSON file beside them.
  *
  * Flags: `--quick` (a smaller run for trying the benchmark itself out; its
  * figures are not comparable), `--only=black-box`, `--only=group` or `--only=scale`,

@@ -1,6 +1,7 @@
 /**
- * Scale: the admin's inbox page, the statistics screen, a new ticket and the
- * auto-close sweep, with 1,000 and with 100,000 closed tickets in the store.
+ * Scale: the admin's inbox page, the statistics screen, a new ticket, the
+ * auto-close sweep and a search (`/find`), with 1,000 and with 100,000 closed
+ * tickets in the store.
  *
  * History is written at a constant 25 tickets a day, so the bigger store is
  * the smaller one with more past (4,000 days instead of 40): both hold the

@@ -10,6 +10,7 @@ import { sweepAutoClose } from "./autoclose.ts";
 import { scheduledBackupTick } from "./schedule.ts";
 import { claimJobSlot } from "../store/meta.ts";
 import { whileLocked } from "../store/locked.ts";
+import { reindexSearch } from "../store/search.ts";
 
 export { sweepAutoClose } from "./autoclose.ts";
 export { backupNow, type BackupResult, createBackup } from "./backup.ts";
@@ -69,6 +70,12 @@ export function startJobs(deps: BotDeps, api: Api, options: { timers?: boolean }
     }
   });
   const backup = guarded("backup", () => scheduledBackupTick(deps, api));
+  // Tickets stored before the search index existed: indexed in the background, one process at
+  // a time; once done, each tick costs one read (store/search.ts).
+  const reindex = guarded(
+    "search index",
+    () => reindexSearch(deps.kv, { owner: deps.runtime.processId }),
+  );
 
   if (options.timers) {
     deps.log.warn("Deno.cron is not available; using timers for the schedules");
@@ -81,9 +88,13 @@ export function startJobs(deps: BotDeps, api: Api, options: { timers?: boolean }
   // At start the sweep runs whatever the minute: tickets fell due while this process was down.
   guarded("auto-close", () => sweepAutoClose(deps, api))();
   backup();
+  reindex();
 
   return {
-    autoClose,
+    autoClose() {
+      autoClose();
+      reindex();
+    },
     backup,
     async stop() {
       controller.abort();

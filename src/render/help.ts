@@ -16,6 +16,7 @@ export const HELP_SECTIONS = [
   "help-card",
   "help-reply",
   "help-group",
+  "help-find",
   "help-status",
   "help-block",
   "help-stats",
