@@ -67,6 +67,7 @@ Deno.test("unexpected: a user's edit is kept in the ticket and shown to the admi
   const first = privateText(u, "My order number is 1111");
   await app.send(first);
   await survive(app, [editedText(u, first.message!.message_id, "My order number is 2222")]);
+  await app.outbox.settle();
 
   for (const chat of [ADMIN_A, ADMIN_B]) {
     const shown = app.sim.textsTo(chat).at(-1)!;
