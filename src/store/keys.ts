@@ -39,7 +39,7 @@
  * | ["meta", name]                              | operations state       | meta.ts                      |
  * | ["search", word, ticketId]                  | null                   | same atomic as the message   |
  * | ["username", lowercased username, userId]   | null                   | same atomic as the user      |
- * | ["find_query", ref]                         | FindQuery              | bot/features/find.ts         |
+ * | ["find_query", ref]                         | FindQuery (expires)    | bot/features/find.ts         |
  *
  * ["legacy_ticket"] maps the Python bot's ticket id (`T-20240101-0001`) to ours,
  * for tickets brought over by `import-legacy` (src/legacy/): it finds them for

@@ -204,10 +204,15 @@ async function refOf(ctx: BotContext, query: SearchQuery): Promise<string> {
   );
   const ref = "k" + btoa(String.fromCharCode(...new Uint8Array(digest).slice(0, 12)))
     .replaceAll("+", "-").replaceAll("/", "_");
-  // The same search keeps the same key: written once, never grows with use.
-  await whileLocked(() => ctx.deps.kv.set(keys.findQuery(ref.slice(1)), query));
+  // The same search keeps the same key; unused for a month, it goes (its buttons then say so).
+  await whileLocked(() =>
+    ctx.deps.kv.set(keys.findQuery(ref.slice(1)), query, { expireIn: FIND_QUERY_TTL_MS })
+  );
   return ref;
 }
+
+/** How long a stored long search stays after its last use. */
+const FIND_QUERY_TTL_MS = 30 * 24 * 3_600_000;
 
 /** The search a page button carries, or null when it is no longer known. */
 async function readRef(ctx: BotContext, ref: string): Promise<SearchQuery | null> {
